@@ -1,0 +1,152 @@
+"""The headless commands: scriptable, no window, errors on stderr with exit status 2."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from dataclasses import asdict
+
+from app import __version__
+from app.core.errors import EarnedError
+from app.core.paths import database_path
+from app.core.validate import note_input, prospect_input
+from app.storage.database import open_store
+from app.storage.repo import WorkspaceRepo
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(EarnedError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own messages, with our exit status
+        self.print_usage(sys.stderr)
+        print(f"earned: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="earned", description="Research prospects and write messages that earn a reply.")
+    parser.add_argument("--version", action="version", version=f"Earned {__version__}")
+    parser.add_argument("--quit-after-startup", action="store_true",
+                        help="show the main window, let it go idle once, and exit (for timing startup)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    prospect = sub.add_parser("prospect", help="add or list prospects")
+    psub = prospect.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+    add = psub.add_parser("add", help="add a prospect; prints its id")
+    add.add_argument("--company", required=True, help="company name")
+    add.add_argument("--website", default="", help="company website, e.g. https://example.com")
+    add.add_argument("--contact", default="", help="the person you are writing to")
+    add.add_argument("--role", default="", help="their role")
+    lst = psub.add_parser("list", help="list prospects")
+    lst.add_argument("--json", action="store_true")
+
+    notes = sub.add_parser("notes", help="your own research notes")
+    nsub = notes.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+    nadd = nsub.add_parser("add", help="add a note to a prospect; prints the fact id")
+    nadd.add_argument("--prospect", required=True, type=int, help="prospect id (see: earned prospect list)")
+    nadd.add_argument("--text", required=True, help="what you learned")
+    nadd.add_argument("--source-url", default="", help="where you read it")
+    nlist = nsub.add_parser("list", help="list a prospect's facts and notes")
+    nlist.add_argument("--prospect", required=True, type=int)
+    nlist.add_argument("--json", action="store_true")
+    nsearch = nsub.add_parser("search", help="full-text search over all facts and notes")
+    nsearch.add_argument("query")
+    nsearch.add_argument("--json", action="store_true")
+
+    keys = sub.add_parser("keys", help="API keys, kept in the system keychain only")
+    ksub = keys.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+    kset = ksub.add_parser("set", help="store a key read from standard input (never from the command line)")
+    kset.add_argument("name", choices=("newsapi", "gnews"))
+    kdel = ksub.add_parser("delete", help="remove a stored key")
+    kdel.add_argument("name", choices=("newsapi", "gnews"))
+    ksub.add_parser("status", help="which keys are stored (never their values)")
+    return parser
+
+
+def _open_repo() -> WorkspaceRepo:
+    store = open_store(database_path())
+    for notice in store.notices:
+        print(f"earned: {notice}", file=sys.stderr)
+    return WorkspaceRepo(store.conn)
+
+
+def _notices(notices) -> None:
+    for n in notices:
+        print(f"earned: note: {n}", file=sys.stderr)
+
+
+def _print_facts(facts, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([asdict(f) for f in facts], ensure_ascii=False, indent=2))
+        return
+    if not facts:
+        print("No facts.")
+    for f in facts:
+        source = f"  <{f.source_url}>" if f.source_url else ""
+        print(f"[^{f.id}] ({f.kind}, prospect {f.prospect_id}) {' '.join(f.text.split())}{source}")
+
+
+def _prospect(args) -> int:
+    if args.action == "add":
+        data = prospect_input(args.company, args.website, args.contact, args.role)
+        _notices(data.notices)
+        p = _open_repo().add_prospect(data.company, data.website, data.contact_name, data.role)
+        print(p.id)
+        return EXIT_OK
+    prospects = _open_repo().list_prospects()
+    if args.json:
+        print(json.dumps([asdict(p) for p in prospects], ensure_ascii=False, indent=2))
+    elif not prospects:
+        print("No prospects yet. Add one with: earned prospect add --company NAME")
+    else:
+        for p in prospects:
+            who = ", ".join(x for x in (p.contact_name, p.role) if x)
+            print(f"{p.id}\t{p.company}\t{p.website}\t{who}\t{p.status}")
+    return EXIT_OK
+
+
+def _notes(args) -> int:
+    if args.action == "add":
+        data = note_input(args.text, args.source_url)
+        _notices(data.notices)
+        fact = _open_repo().add_note(args.prospect, data.text, data.source_url)
+        print(fact.id)
+    elif args.action == "list":
+        _print_facts(_open_repo().list_facts(args.prospect), args.json)
+    else:
+        _print_facts(_open_repo().search_facts(args.query), args.json)
+    return EXIT_OK
+
+
+def _keys(args) -> int:
+    from app.secrets import SecretStore
+
+    store = SecretStore()
+    if args.action == "set":
+        value = getpass.getpass(f"{args.name} key: ") if sys.stdin.isatty() else sys.stdin.readline()
+        store.set(args.name, value)
+        print(f"Stored the {args.name} key in the system keychain ({store.backend_name()}).")
+    elif args.action == "delete":
+        print(f"Removed the {args.name} key." if store.delete(args.name) else f"No {args.name} key was stored.")
+    else:
+        for name, is_set in store.status().items():
+            print(f"{name}\t{'stored' if is_set else 'not set'}")
+    return EXIT_OK
+
+
+COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys}
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return COMMANDS[args.command](args)
+    except (EarnedError, ValueError) as e:
+        print(f"earned: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130

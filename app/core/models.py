@@ -1,0 +1,65 @@
+"""Plain, immutable records passed between layers (and across threads)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PROSPECT_STATUSES = ("new", "researching", "contacted", "follow-up due", "replied", "disqualified")
+FACT_KINDS = ("news", "site", "feed", "note")
+MESSAGE_KINDS = ("first-touch", "follow-up")
+
+
+@dataclass(frozen=True)
+class Prospect:
+    id: int
+    company: str
+    website: str = ""
+    contact_name: str = ""
+    role: str = ""
+    status: str = "new"
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    prospect_id: int
+    kind: str
+    text: str
+    source_url: str = ""
+    source_title: str = ""
+    published: str | None = None
+    retrieved_at: str = ""
+    pinned: bool = False
+
+    def as_check_dict(self) -> dict:
+        """The shape the rule engine takes (see app.compose.check_text)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "text": self.text,
+            "source_url": self.source_url,
+            "source_title": self.source_title,
+            "published": self.published,
+        }
+
+
+@dataclass(frozen=True)
+class Draft:
+    prospect_id: int
+    kind: str = "first-touch"
+    subject: str = ""
+    body: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class Touch:
+    id: int
+    prospect_id: int
+    kind: str
+    subject: str
+    text: str
+    cited_fact_ids: tuple[int, ...] = field(default_factory=tuple)
+    overrides: tuple[str, ...] = field(default_factory=tuple)
+    sent_at: str = ""
+    follow_up_due: str | None = None

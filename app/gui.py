@@ -1,0 +1,83 @@
+"""Start the desktop app: one instance per workspace, services owned by the application."""
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+from PySide6.QtCore import QLockFile, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import APP_NAME, __version__
+from app.core.paths import data_dir, database_path
+from app.services.workspace_service import WorkspaceService
+from app.ui.main_window import MainWindow
+
+log = logging.getLogger("earned")
+
+
+def _tell(message: str, interactive: bool) -> None:
+    print(f"earned: {message}", file=sys.stderr)
+    if interactive:
+        QMessageBox.critical(None, APP_NAME, message)
+
+
+def _setup_logging(folder) -> None:
+    handler = logging.FileHandler(folder / "earned.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+
+
+def run_gui(quit_after_startup: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("earned")
+    interactive = not quit_after_startup
+
+    folder = data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _setup_logging(folder)
+    except OSError as e:
+        _tell(f"Earned can't use its data folder {folder} ({e.strerror}). "
+              "Make it writable, or set EARNED_HOME to a folder you can write to.", interactive)
+        return 2
+
+    lock = QLockFile(str(folder / "earned.lock"))
+    if not lock.tryLock(100):
+        _tell(f"Earned is already open with the workspace in {folder}. Switch to that window, "
+              "or set EARNED_HOME to open another workspace.", interactive)
+        return 1
+
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    service = WorkspaceService(database_path(), seed_demo=True, parent=app)
+    window = MainWindow(service, settings)
+
+    # A bug must not show the rep a traceback: log it and say so in the window.
+    def excepthook(exc_type, exc, tb):
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        window.show_notice(f"Something went wrong ({exc_type.__name__}); details are in {folder / 'earned.log'}. "
+                           "Your saved work is safe.")
+
+    sys.excepthook = excepthook
+    exit_code = 0
+
+    def on_fatal(message: str) -> None:
+        nonlocal exit_code
+        exit_code = 2
+        _tell(message, interactive)
+        app.exit(2)
+
+    window.fatal.connect(on_fatal)
+    if quit_after_startup:
+        # Let the event loop go idle once with the prospect list shown, then leave.
+        window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
+    window.show()
+    service.open()
+    code = app.exec()
+    window.close()  # saves the draft and geometry, waits for queued writes
+    service.close()
+    lock.unlock()
+    return exit_code or code

@@ -1,0 +1,130 @@
+"""WorkspaceService: the UI's only way to the local store, always off the main thread."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app.core.errors import EarnedError
+from app.core.models import Draft
+from app.core.paths import resources_dir
+from app.storage.database import open_store
+from app.storage.repo import WorkspaceRepo
+
+from .tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def user_message(error: BaseException, doing: str) -> str:
+    """What the rep reads: our own errors as they are, anything else as a plain sentence."""
+    if isinstance(error, EarnedError):
+        return str(error)
+    log.error("unexpected error while %s", doing, exc_info=error)
+    return f"Something went wrong while {doing} ({type(error).__name__}). Nothing saved earlier was lost."
+
+
+class WorkspaceService(QObject):
+    opened = Signal(object)  # app.storage.database.OpenedStore (its notices say what to tell the rep)
+    open_failed = Signal(str)
+    prospects_loaded = Signal(list)
+    prospect_added = Signal(object)
+    facts_loaded = Signal(int, list)  # prospect id, [Fact]
+    fact_added = Signal(object)
+    draft_loaded = Signal(int, object)  # prospect id, Draft or None
+    draft_saved = Signal(object)
+    touch_recorded = Signal(object)
+    prospect_updated = Signal(object)
+    failed = Signal(str)  # a message for the rep
+
+    def __init__(self, db_path: Path, seed_demo: bool = True, parent: QObject | None = None):
+        super().__init__(parent)
+        self.db_path = db_path
+        self.seed_demo = seed_demo
+        # One thread: SQLite writes are serialised anyway, and order is kept.
+        self._runner = TaskRunner(self, max_threads=1)
+        self._repo: WorkspaceRepo | None = None
+
+    # -- plumbing ----------------------------------------------------------------
+    def _submit(self, doing: str, work, done) -> None:
+        def fail(error: BaseException) -> None:
+            self.failed.emit(user_message(error, doing))
+
+        self._runner.run(work, done, fail)
+
+    def _require_repo(self) -> WorkspaceRepo:
+        if self._repo is None:
+            raise EarnedError("The workspace is not open.")
+        return self._repo
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self._runner.wait(msecs)
+
+    def close(self) -> None:
+        """Finish queued writes and close the file (on quit)."""
+        self._runner.wait()
+        if self._repo is not None:
+            self._repo.conn.close()
+            self._repo = None
+
+    # -- operations --------------------------------------------------------------
+    def open(self) -> None:
+        def work():
+            store = open_store(self.db_path)
+            self._repo = WorkspaceRepo(store.conn)
+            if store.created and self.seed_demo:
+                self._repo.seed_demo(resources_dir() / "demo" / "workspace.json")
+            return store
+
+        def fail(error: BaseException) -> None:
+            self.open_failed.emit(user_message(error, "opening the workspace"))
+
+        self._runner.run(work, self.opened.emit, fail)
+
+    def load_prospects(self) -> None:
+        self._submit("loading prospects", lambda: self._require_repo().list_prospects(), self.prospects_loaded.emit)
+
+    def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "") -> None:
+        self._submit(
+            "saving the prospect",
+            lambda: self._require_repo().add_prospect(company, website, contact_name, role),
+            self.prospect_added.emit,
+        )
+
+    def load_facts(self, prospect_id: int) -> None:
+        self._submit(
+            "loading research",
+            lambda: (prospect_id, self._require_repo().list_facts(prospect_id)),
+            lambda result: self.facts_loaded.emit(*result),
+        )
+
+    def add_note(self, prospect_id: int, text: str, source_url: str = "") -> None:
+        self._submit(
+            "saving the note", lambda: self._require_repo().add_note(prospect_id, text, source_url),
+            self.fact_added.emit,
+        )
+
+    def load_draft(self, prospect_id: int) -> None:
+        self._submit(
+            "loading the draft",
+            lambda: (prospect_id, self._require_repo().get_draft(prospect_id)),
+            lambda result: self.draft_loaded.emit(*result),
+        )
+
+    def save_draft(self, draft: Draft) -> None:
+        self._submit("saving the draft", lambda: self._require_repo().save_draft(draft), self.draft_saved.emit)
+
+    def record_touch(self, prospect_id: int, kind: str, subject: str, text: str, cited: list[int],
+                     overrides: list[str]) -> None:
+        def work():
+            repo = self._require_repo()
+            touch = repo.record_touch(prospect_id, kind, subject, text, cited, overrides)
+            return touch, repo.get_prospect(prospect_id)
+
+        def done(result) -> None:
+            touch, prospect = result
+            self.touch_recorded.emit(touch)
+            self.prospect_updated.emit(prospect)
+
+        self._submit("logging the sent message", work, done)

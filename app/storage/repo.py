@@ -1,0 +1,249 @@
+"""WorkspaceRepo: every read and write of the workspace, as plain records."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+from app.core.dates import add_business_days, now_iso
+from app.core.errors import InputError
+from app.core.models import FACT_KINDS, MESSAGE_KINDS, PROSPECT_STATUSES, Draft, Fact, Prospect, Touch
+from app.core.text import MAX_NOTE_CHARS, sanitize
+from app.core.validate import note_input, prospect_input
+
+DEFAULT_FOLLOW_UP_DAYS = 3
+
+
+def content_hash(text: str) -> str:
+    """Same words, case and spacing aside, give the same hash."""
+    normal = " ".join(text.casefold().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def _prospect(row: sqlite3.Row) -> Prospect:
+    return Prospect(
+        id=row["id"], company=row["company"], website=row["website"], contact_name=row["contact_name"],
+        role=row["role"], status=row["status"], created_at=row["created_at"],
+    )
+
+
+def _fact(row: sqlite3.Row) -> Fact:
+    return Fact(
+        id=row["id"], prospect_id=row["prospect_id"], kind=row["kind"], text=row["text"],
+        source_url=row["source_url"], source_title=row["source_title"], published=row["published"],
+        retrieved_at=row["retrieved_at"], pinned=bool(row["pinned"]),
+    )
+
+
+def _touch(row: sqlite3.Row) -> Touch:
+    return Touch(
+        id=row["id"], prospect_id=row["prospect_id"], kind=row["kind"], subject=row["subject"], text=row["text"],
+        cited_fact_ids=tuple(json.loads(row["cited_fact_ids"])), overrides=tuple(json.loads(row["overrides"])),
+        sent_at=row["sent_at"], follow_up_due=row["follow_up_due"],
+    )
+
+
+def fts_query(text: str) -> str:
+    """The rep's words as an FTS5 query: every word must match (prefix on the last), no syntax errors."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class WorkspaceRepo:
+    """One connection, used from one thread at a time (the store worker, or the CLI)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    # -- prospects ---------------------------------------------------------------
+    def list_prospects(self) -> list[Prospect]:
+        rows = self.conn.execute("SELECT * FROM prospects ORDER BY company COLLATE NOCASE, id")
+        return [_prospect(r) for r in rows]
+
+    def get_prospect(self, prospect_id: int) -> Prospect:
+        row = self.conn.execute("SELECT * FROM prospects WHERE id = ?", (prospect_id,)).fetchone()
+        if row is None:
+            raise InputError(f"There is no prospect with id {prospect_id}. List them with: earned prospect list")
+        return _prospect(row)
+
+    def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "") -> Prospect:
+        data = prospect_input(company, website, contact_name, role)
+        cur = self.conn.execute(
+            "INSERT INTO prospects (company, website, contact_name, role, created_at) VALUES (?, ?, ?, ?, ?)",
+            (data.company, data.website, data.contact_name, data.role, now_iso()),
+        )
+        return self.get_prospect(cur.lastrowid)
+
+    def set_status(self, prospect_id: int, status: str, reason: str = "") -> None:
+        if status not in PROSPECT_STATUSES:
+            raise InputError(f"Unknown status {status!r}; use one of {', '.join(PROSPECT_STATUSES)}.")
+        self.get_prospect(prospect_id)
+        self.conn.execute(
+            "UPDATE prospects SET status = ?, status_reason = ? WHERE id = ?", (status, reason, prospect_id)
+        )
+
+    # -- facts -------------------------------------------------------------------
+    def add_fact(
+        self, prospect_id: int, kind: str, text: str, source_url: str = "", source_title: str = "",
+        published: str | None = None,
+    ) -> tuple[Fact, bool]:
+        """Save a fact; the same text again refreshes the existing one. Returns (fact, created)."""
+        if kind not in FACT_KINDS:
+            raise InputError(f"Unknown fact kind {kind!r}; use one of {', '.join(FACT_KINDS)}.")
+        self.get_prospect(prospect_id)
+        text, _ = sanitize(text)
+        text = text.strip()[:MAX_NOTE_CHARS]
+        if not text:
+            raise InputError("A fact needs some text.")
+        digest = content_hash(text)
+        stamp = now_iso()
+        existing = self.conn.execute(
+            "SELECT id FROM facts WHERE prospect_id = ? AND content_hash = ?", (prospect_id, digest)
+        ).fetchone()
+        if existing:
+            self.conn.execute(
+                "UPDATE facts SET retrieved_at = ?, source_url = COALESCE(NULLIF(?, ''), source_url),"
+                " source_title = COALESCE(NULLIF(?, ''), source_title), published = COALESCE(?, published)"
+                " WHERE id = ?",
+                (stamp, source_url, source_title, published, existing["id"]),
+            )
+            return self.get_fact(existing["id"]), False
+        cur = self.conn.execute(
+            "INSERT INTO facts (prospect_id, kind, text, source_url, source_title, published, retrieved_at,"
+            " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (prospect_id, kind, text, source_url, source_title, published, stamp, digest),
+        )
+        return self.get_fact(cur.lastrowid), True
+
+    def add_note(self, prospect_id: int, text: str, source_url: str = "") -> Fact:
+        data = note_input(text, source_url)
+        fact, _ = self.add_fact(prospect_id, "note", data.text, source_url=data.source_url)
+        return fact
+
+    def get_fact(self, fact_id: int) -> Fact:
+        row = self.conn.execute("SELECT * FROM facts WHERE id = ?", (fact_id,)).fetchone()
+        if row is None:
+            raise InputError(f"There is no fact with id {fact_id}.")
+        return _fact(row)
+
+    def list_facts(self, prospect_id: int) -> list[Fact]:
+        self.get_prospect(prospect_id)
+        rows = self.conn.execute(
+            "SELECT * FROM facts WHERE prospect_id = ? ORDER BY pinned DESC, id DESC", (prospect_id,)
+        )
+        return [_fact(r) for r in rows]
+
+    def search_facts(self, query: str, prospect_id: int | None = None, limit: int = 100) -> list[Fact]:
+        match = fts_query(query)
+        if not match:
+            return []
+        sql = (
+            "SELECT facts.* FROM facts_fts JOIN facts ON facts.id = facts_fts.rowid"
+            " WHERE facts_fts MATCH ?"
+        )
+        params: list = [match]
+        if prospect_id is not None:
+            sql += " AND facts.prospect_id = ?"
+            params.append(prospect_id)
+        sql += " ORDER BY bm25(facts_fts) LIMIT ?"
+        params.append(limit)
+        return [_fact(r) for r in self.conn.execute(sql, params)]
+
+    # -- drafts ------------------------------------------------------------------
+    def get_draft(self, prospect_id: int) -> Draft | None:
+        row = self.conn.execute("SELECT * FROM drafts WHERE prospect_id = ?", (prospect_id,)).fetchone()
+        if row is None:
+            return None
+        return Draft(row["prospect_id"], row["kind"], row["subject"], row["body"], row["updated_at"])
+
+    def save_draft(self, draft: Draft) -> Draft:
+        if draft.kind not in MESSAGE_KINDS:
+            raise InputError(f"Unknown message kind {draft.kind!r}; use first-touch or follow-up.")
+        subject, _ = sanitize(draft.subject)
+        body, _ = sanitize(draft.body)
+        stamp = now_iso()
+        self.conn.execute(
+            "INSERT INTO drafts (prospect_id, kind, subject, body, updated_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (prospect_id) DO UPDATE SET kind = excluded.kind, subject = excluded.subject,"
+            " body = excluded.body, updated_at = excluded.updated_at",
+            (draft.prospect_id, draft.kind, subject, body, stamp),
+        )
+        return Draft(draft.prospect_id, draft.kind, subject, body, stamp)
+
+    # -- touches (the sent log) --------------------------------------------------
+    def record_touch(
+        self, prospect_id: int, kind: str, subject: str, text: str, cited_fact_ids: list[int],
+        overrides: list[str] = (), follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS, sent_at: datetime | None = None,
+    ) -> Touch:
+        """Log a sent message, set its follow-up date, clear the draft and mark the prospect contacted."""
+        self.get_prospect(prospect_id)
+        sent = sent_at or datetime.now().astimezone()
+        due = add_business_days(sent.date(), follow_up_days).isoformat() if follow_up_days > 0 else None
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO touches (prospect_id, kind, subject, text, cited_fact_ids, overrides, sent_at,"
+                " follow_up_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (prospect_id, kind, subject, text, json.dumps(list(cited_fact_ids)), json.dumps(list(overrides)),
+                 sent.isoformat(timespec="seconds"), due),
+            )
+            self.conn.execute("DELETE FROM drafts WHERE prospect_id = ?", (prospect_id,))
+            self.conn.execute(
+                "UPDATE prospects SET status = 'contacted' WHERE id = ? AND status NOT IN ('replied', 'disqualified')",
+                (prospect_id,),
+            )
+        row = self.conn.execute("SELECT * FROM touches WHERE id = ?", (cur.lastrowid,)).fetchone()
+        return _touch(row)
+
+    def list_touches(self, prospect_id: int) -> list[Touch]:
+        rows = self.conn.execute("SELECT * FROM touches WHERE prospect_id = ? ORDER BY sent_at, id", (prospect_id,))
+        return [_touch(r) for r in rows]
+
+    def due_follow_ups(self, today: date) -> list[tuple[Prospect, Touch]]:
+        """The last touch of every prospect still waiting on a reply whose follow-up is due by today."""
+        rows = self.conn.execute(
+            "SELECT t.*, p.id AS pid FROM touches t JOIN prospects p ON p.id = t.prospect_id"
+            " WHERE t.id = (SELECT max(id) FROM touches WHERE prospect_id = p.id)"
+            " AND p.status NOT IN ('replied', 'disqualified') AND t.follow_up_due <= ?"
+            " ORDER BY t.follow_up_due",
+            (today.isoformat(),),
+        ).fetchall()
+        return [(self.get_prospect(r["pid"]), _touch(r)) for r in rows]
+
+    # -- helpers -----------------------------------------------------------------
+    def transaction(self):
+        return _Transaction(self.conn)
+
+    def seed_demo(self, demo_file: Path) -> Prospect:
+        """Load the bundled demo prospect so a first launch shows something real."""
+        data = json.loads(demo_file.read_text(encoding="utf-8"))
+        with self.transaction():
+            p = data["prospect"]
+            prospect = self.add_prospect(p["company"], p.get("website", ""), p.get("contact", ""), p.get("role", ""))
+            for fact in data["facts"]:
+                self.add_fact(
+                    prospect.id, fact["kind"], fact["text"], fact.get("source_url", ""),
+                    fact.get("source_title", ""), fact.get("published"),
+                )
+        return prospect
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (the connection is in autocommit mode)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False
