@@ -45,7 +45,8 @@ class SecretStore:
 
     def backend_name(self) -> str:
         try:
-            return type(self.backend()).__name__
+            backend = self.backend()
+            return getattr(backend, "name", type(backend).__name__)
         except SecretsUnavailable:
             return "none"
 

@@ -1,0 +1,79 @@
+"""Shared fixtures: a temp workspace per test, the CLI as a subprocess, a real Secret Service."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt: no display here, and none needed.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str):
+    """A missing real component skips on a laptop but fails the run in CI."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: real components are required)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def earned_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "workspace"
+    monkeypatch.setenv("EARNED_HOME", str(home))
+    return home
+
+
+def cli_env(home: Path, extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    env["EARNED_HOME"] = str(home)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.update(extra or {})
+    return env
+
+
+def run_app(home: Path, *args, input: str | bytes | None = None, env: dict | None = None, timeout: float = 60):
+    """Run `python -m app ARGS` as the rep would; returns the CompletedProcess (text mode)."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], cwd=ROOT, env=cli_env(home, env), input=input,
+        capture_output=True, text=isinstance(input, str) or input is None, timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def secret_service_env():
+    """A private D-Bus session with gnome-keyring unlocked, so tests never touch the rep's own keychain."""
+    daemon, keyring_daemon = shutil.which("dbus-daemon"), shutil.which("gnome-keyring-daemon")
+    if not daemon or not keyring_daemon:
+        skip_or_fail("the real Secret Service needs dbus-daemon and gnome-keyring-daemon installed")
+    proc = subprocess.run(
+        [daemon, "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True, text=True, timeout=20,
+    )
+    if proc.returncode != 0:
+        skip_or_fail(f"could not start a D-Bus session: {proc.stderr.strip()}")
+    address, pid = proc.stdout.split()[:2]
+    env = {"DBUS_SESSION_BUS_ADDRESS": address}
+    unlocked = subprocess.run(
+        [keyring_daemon, "--unlock", "--components=secrets"], input="test-password", capture_output=True,
+        text=True, env={**os.environ, **env}, timeout=20,
+    )
+    if unlocked.returncode != 0:
+        os.kill(int(pid), signal.SIGTERM)
+        skip_or_fail(f"gnome-keyring-daemon did not start: {unlocked.stderr.strip()}")
+    previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+    yield env
+    if previous is None:
+        os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    else:
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
+    subprocess.run(["pkill", "-f", "gnome-keyring-daemon --unlock --components=secrets"], check=False)
+    os.kill(int(pid), signal.SIGTERM)
