@@ -114,6 +114,11 @@ def open_store(path: Path) -> OpenedStore:
             f"Earned can't create its data folder {path.parent} ({e.strerror}). "
             "Set EARNED_HOME to a folder you can write to."
         ) from None
+    if not os.access(path.parent, os.W_OK):
+        raise StoreError(
+            f"Earned can't write to its data folder {path.parent} (it is read-only). Make it writable, "
+            "or set EARNED_HOME to a folder you can write to. Nothing in it was changed."
+        )
     notices: list[str] = []
     existed = path.exists() and path.stat().st_size > 0
     conn = None

@@ -81,3 +81,28 @@ def test_starts_on_a_workspace_of_twenty_thousand_facts(earned_home):
     assert proc.returncode == 0, proc.stderr
     count = sqlite3.connect(earned_home / "earned.db").execute("SELECT count(*) FROM facts").fetchone()[0]
     assert count == 20_000
+
+
+def test_read_only_workspace_is_explained_and_left_as_it_was(earned_home):
+    """As root, permissions don't stop writes: a read-only bind mount in a user namespace does."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, cli_env, skip_or_fail
+
+    assert run_app(earned_home, "prospect", "add", "--company", "Acme").returncode == 0
+    before = hashlib.sha256((earned_home / "earned.db").read_bytes()).hexdigest()
+    if not shutil.which("unshare"):
+        skip_or_fail("needs util-linux's unshare to mount the workspace read-only")
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        skip_or_fail(f"user namespaces are not available here: {probe.stderr.decode().strip()}")
+    script = (f'mount --bind "{earned_home}" "{earned_home}" && mount -o remount,bind,ro "{earned_home}" && '
+              f'"{sys.executable}" -m app prospect add --company B; echo "cli=$?"; '
+              f'"{sys.executable}" -m app --quit-after-startup; echo "gui=$?"')
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=ROOT, env=cli_env(earned_home),
+                          capture_output=True, text=True, timeout=60)
+    assert "cli=2" in proc.stdout and "gui=2" in proc.stdout, proc.stdout + proc.stderr
+    assert "read-only" in proc.stderr.lower() and "Traceback" not in proc.stderr
+    assert hashlib.sha256((earned_home / "earned.db").read_bytes()).hexdigest() == before
