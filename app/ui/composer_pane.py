@@ -56,14 +56,23 @@ class ComposerPane(QWidget):
         self.checklist = QListWidget()
         self.checklist.setObjectName("checklist")
         self.checklist.setAccessibleName("Checklist")
-        self.checklist.setMaximumHeight(140)
+        self.checklist.setMaximumHeight(220)
         self.copy = QPushButton("Copy")
         self.copy.setObjectName("copyButton")
         self.copy.setToolTip("Copy the message (citations removed) and log it as sent")
         self.copy.setEnabled(False)
+        self.copy.setDefault(True)
+        self.copy.setMinimumWidth(120)
+        self.copy.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
 
+        self.recipient = QLabel()
+        self.recipient.setObjectName("recipientLabel")
+        self.recipient.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.recipient.font()
+        font.setBold(True)
+        self.recipient.setFont(font)
         head = QHBoxLayout()
-        head.addWidget(QLabel("<b>Compose</b>"))
+        head.addWidget(self.recipient, 1)
         head.addStretch()
         head.addWidget(self.kind)
         tools = QHBoxLayout()
@@ -102,9 +111,11 @@ class ComposerPane(QWidget):
             return None
         return Draft(self.prospect_id, self.current_kind(), self.subject.text(), self.body.toPlainText())
 
-    def set_prospect(self, prospect_id: int | None, company: str | None) -> None:
+    def set_prospect(self, prospect_id: int | None, company: str | None, contact: str = "") -> None:
         """Switch to another prospect: the caller flushes the old draft first."""
         self.prospect_id, self.company = prospect_id, company
+        to = " at ".join(x for x in (contact, company) if x)
+        self.recipient.setText(f"To {to}" if to else "Compose: select or add a prospect")
         self.load_draft(None)
         enabled = prospect_id is not None
         for w in (self.kind, self.subject, self.body):
@@ -149,9 +160,11 @@ class ComposerPane(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, rule["status"])
             self.checklist.addItem(item)
         cited = [self.body.facts[c] for c in dict.fromkeys(self.result["citations"]) if c in self.body.facts]
-        self.cited_label.setText(
-            "Cites: " + "; ".join(f"[^{f.id}] {f.text[:60]}" for f in cited) if cited else "No citations yet."
-        )
+        if cited:
+            self.cited_label.setText(f"Cites {len(cited)} fact{'s' if len(cited) > 1 else ''}: "
+                                     + ", ".join(f"[^{f.id}]" for f in cited) + "  (hover a chip to read it)")
+        else:
+            self.cited_label.setText("No citations yet: select a fact, then Cite fact.")
         self.copy.setEnabled(self.prospect_id is not None and self.result["ok"])
 
     def cited_fact_ids(self) -> list[int]:

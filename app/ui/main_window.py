@@ -144,7 +144,8 @@ class MainWindow(QMainWindow):
         self.composer.flush()
         prospect = self.prospects.get(prospect_id)
         self.facts = {}
-        self.composer.set_prospect(prospect_id, prospect.company if prospect else None)
+        self.composer.set_prospect(prospect_id, prospect.company if prospect else None,
+                                   prospect.contact_name if prospect else "")
         self.composer.setEnabled(False)  # until its draft is back: typing now would be overwritten
         self.settings.setValue("session/prospect", prospect_id)
         self.service.load_facts(prospect_id)

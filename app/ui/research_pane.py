@@ -15,7 +15,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 def _prospect_label(p: Prospect) -> str:
     who = ", ".join(x for x in (p.contact_name, p.role) if x)
-    return f"{p.company}" + (f"  ·  {who}" if who else "") + f"  [{p.status}]"
+    return f"{p.company}  ({p.status})" + (f"  ·  {who}" if who else "")
 
 
 def _fact_label(f: Fact) -> str:
@@ -36,6 +36,9 @@ class ResearchPane(QWidget):
         self.prospects = QListWidget()
         self.prospects.setObjectName("prospectList")
         self.prospects.setAccessibleName("Prospects")
+        # Long names elide instead of pushing the status out of sight behind a scrollbar.
+        self.prospects.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.prospects.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.new_prospect = QPushButton("New prospect")
         self.new_prospect.setObjectName("newProspectButton")
         self.facts = QListWidget()
