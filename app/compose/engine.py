@@ -4,46 +4,58 @@ from __future__ import annotations
 from datetime import date
 
 from app.core.models import MESSAGE_KINDS
-from app.core.text import find_citations, word_count
 
-from .draft_text import parse_draft
+from .analysis import Analysis
+from .checks import KINDS
+from .rulepack import Rule, RulePack, default_pack
+
+_SEVERITY = {"pass": 0, "warn": 1, "fail": 2}
 
 
-def _cites_research(parsed, facts_by_id: dict[str, dict]) -> dict:
-    cites = find_citations(parsed.body)
-    offset = parsed.body_start
-    unknown = [(fid, s + offset, e + offset) for fid, s, e in cites if fid not in facts_by_id]
-    known = {fid for fid, _, _ in cites if fid in facts_by_id}
-    if unknown:
-        ids = ", ".join(f"[^{fid}]" for fid, _, _ in unknown)
-        return {
-            "id": "cites-research", "status": "fail",
-            "message": f"{ids} does not match a research fact of this prospect: remove it or cite a fact from the list.",
-            "spans": [[s, e] for _, s, e in unknown],
-        }
-    if not known:
-        return {
-            "id": "cites-research", "status": "fail",
-            "message": "Cite at least one research fact: pick a fact and press Cite.",
-            "spans": [],
-        }
-    n = len(known)
-    return {"id": "cites-research", "status": "pass", "message": f"Cites {n} research fact{'s' if n > 1 else ''}.",
-            "spans": []}
+class _Values(dict):
+    def __missing__(self, key):  # a template naming a value this result lacks shows it plainly
+        return "{" + key + "}"
+
+
+def _template(options: dict, message: str, which: str | None) -> str:
+    return options.get(f"message_{which}", message) if which else message
+
+
+def run_rule(rule: Rule, a: Analysis) -> dict:
+    """One rule's verdict: the worst of its checks, with every finding's message and spans."""
+    findings = []
+    pass_values: dict = {}
+    for check in rule.checks:
+        status, values, spans = KINDS[check.kind](a, check, rule.params)
+        if status == "pass":
+            pass_values.update(values)
+            continue
+        text = _template(check.options, check.message, values.get("which"))
+        findings.append((status, text.format_map(_Values({**rule.params, **values})), spans))
+    if not findings:
+        return {"id": rule.id, "status": "pass",
+                "message": rule.pass_message.format_map(_Values({**rule.params, **pass_values})), "spans": []}
+    findings.sort(key=lambda f: -_SEVERITY[f[0]])
+    spans = sorted({tuple(s) for f in findings for s in f[2]})
+    return {
+        "id": rule.id,
+        "status": findings[0][0],
+        "message": " ".join(f[1] for f in findings),
+        "spans": [list(s) for s in spans],
+    }
 
 
 def check_text(text: str, kind: str, facts: list[dict], previous: str | None = None,
-               company: str | None = None, today: date | None = None) -> dict:
+               company: str | None = None, today: date | None = None, pack: RulePack | None = None) -> dict:
     """Check a plain-text draft against the rules; returns the CLI's JSON shape."""
     if kind not in MESSAGE_KINDS:
-        raise ValueError(f"unknown message kind {kind!r}")
-    parsed = parse_draft(text)
-    facts_by_id = {str(f["id"]): f for f in facts}
-    rules = [_cites_research(parsed, facts_by_id)]
+        raise ValueError(f"unknown message kind {kind!r}; use first-touch or follow-up")
+    a = Analysis(text, kind, facts, previous, company, today or date.today())
+    rules = [run_rule(rule, a) for rule in (pack or default_pack()).for_kind(kind)]
     return {
         "ok": all(r["status"] != "fail" for r in rules),
         "kind": kind,
-        "words": word_count(parsed.body),
-        "citations": [fid for fid, _, _ in find_citations(parsed.body)],
+        "words": len(a.new_words),
+        "citations": [c[0] for c in a.citations],
         "rules": rules,
     }
