@@ -6,6 +6,7 @@ import getpass
 import json
 import sys
 from dataclasses import asdict
+from datetime import date
 
 from app import __version__
 from app.core.errors import EarnedError
@@ -26,6 +27,13 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"earned: {message}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-22") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     nsearch = nsub.add_parser("search", help="full-text search over all facts and notes")
     nsearch.add_argument("query")
     nsearch.add_argument("--json", action="store_true")
+
+    check = sub.add_parser("check", help="check a draft against the outreach rules")
+    check.add_argument("file", help="the draft: optional 'Subject: ...' line, blank line, body (UTF-8)")
+    check.add_argument("--kind", choices=("first-touch", "follow-up"),
+                       help="message kind (default: follow-up with --previous, else first-touch)")
+    check.add_argument("--facts", help="JSON list of facts: [{id, kind, text, source_url, source_title, published}]")
+    check.add_argument("--previous", help="the message this follow-up answers")
+    check.add_argument("--company", help="the prospect's company name")
+    check.add_argument("--today", type=_iso_date, help="date for freshness checks, YYYY-MM-DD (default: today)")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    rules = sub.add_parser("rules", help="list the rules with their levels, thresholds and sources")
+    rules.add_argument("--json", action="store_true")
 
     keys = sub.add_parser("keys", help="API keys, kept in the system keychain only")
     ksub = keys.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
@@ -139,7 +159,78 @@ def _keys(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys}
+def _read_text(path: str, what: str) -> str:
+    try:
+        data = open(path, "rb").read()
+    except OSError as e:
+        raise UsageError(f"can't read the {what} {path}: {e.strerror}.") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"the {what} {path} is not UTF-8 text (bad byte at offset {e.start}). "
+                         "Save it as UTF-8 and try again.") from None
+    if "\x00" in text:
+        raise UsageError(f"the {what} {path} looks binary (it contains NUL bytes), not a text draft.")
+    # As Python's text mode reads it, so spans index what a reader of the file gets.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_facts(path: str) -> list[dict]:
+    try:
+        facts = json.loads(_read_text(path, "facts file"))
+    except json.JSONDecodeError as e:
+        raise UsageError(f"the facts file {path} is not valid JSON ({e.msg} at line {e.lineno}).") from None
+    if not isinstance(facts, list) or not all(isinstance(f, dict) and "id" in f and isinstance(f.get("text"), str)
+                                              for f in facts):
+        raise UsageError(f"the facts file {path} must be a JSON list of facts, each with at least an id and a text: "
+                         '[{"id": 1, "kind": "news", "text": "...", "published": "2026-11-01"}]')
+    return facts
+
+
+_MARKS = {"pass": ("✔", "32"), "warn": ("!", "33"), "fail": ("✘", "31")}
+
+
+def _check(args) -> int:
+    from app.compose import check_text
+
+    text = _read_text(args.file, "draft")
+    facts = _read_facts(args.facts) if args.facts else []
+    previous = _read_text(args.previous, "previous message") if args.previous else None
+    kind = args.kind or ("follow-up" if previous is not None else "first-touch")
+    result = check_text(text, kind, facts, previous=previous, company=args.company, today=args.today)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        color = sys.stdout.isatty()
+        for rule in result["rules"]:
+            mark, code = _MARKS[rule["status"]]
+            status = f"{mark} {rule['status']:<4}"
+            if color:
+                status = f"\033[{code}m{status}\033[0m"
+            print(f"{status}  {rule['id']:<15} {rule['message']}")
+        verdict = "ok to copy" if result["ok"] else "not ready: fix the failing rules"
+        print(f"\n{result['kind']}, {result['words']} words, {len(set(result['citations']))} citation(s): {verdict}")
+    return EXIT_OK if result["ok"] else EXIT_FAIL
+
+
+def _rules(args) -> int:
+    from app.compose.rulepack import default_pack
+
+    pack = default_pack()
+    if args.json:
+        print(json.dumps([{"id": r.id, "applies_to": list(r.applies_to), "level": r.level, "params": r.params,
+                           "description": r.description, "source": r.source} for r in pack.rules],
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in pack.rules:
+        params = ", ".join(f"{k}={v}" for k, v in r.params.items())
+        print(f"{r.id}  [{r.level}; {', '.join(r.applies_to)}]" + (f"  thresholds: {params}" if params else ""))
+        print(f"    {r.description}")
+        print(f"    Source: {r.source}\n")
+    return EXIT_OK
+
+
+COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys, "check": _check, "rules": _rules}
 
 
 def run(args: argparse.Namespace) -> int:
