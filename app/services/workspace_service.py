@@ -36,6 +36,8 @@ class WorkspaceService(QObject):
     draft_saved = Signal(object)
     touch_recorded = Signal(object)
     prospect_updated = Signal(object)
+    touches_loaded = Signal(int, list)  # prospect id, [Touch] oldest first
+    rule_overrides_loaded = Signal(dict)  # {"rule-id": {"param": value}}
     failed = Signal(str)  # a message for the rep
 
     def __init__(self, db_path: Path, seed_demo: bool = True, parent: QObject | None = None):
@@ -104,6 +106,24 @@ class WorkspaceService(QObject):
             "saving the note", lambda: self._require_repo().add_note(prospect_id, text, source_url),
             self.fact_added.emit,
         )
+
+    def load_touches(self, prospect_id: int) -> None:
+        self._submit(
+            "loading the sent log",
+            lambda: (prospect_id, self._require_repo().list_touches(prospect_id)),
+            lambda result: self.touches_loaded.emit(*result),
+        )
+
+    def load_rule_overrides(self) -> None:
+        self._submit("loading rule settings", lambda: self._require_repo().get_setting("rule_overrides", {}),
+                     self.rule_overrides_loaded.emit)
+
+    def save_rule_overrides(self, overrides: dict) -> None:
+        def work():
+            self._require_repo().set_setting("rule_overrides", overrides)
+            return overrides
+
+        self._submit("saving rule settings", work, self.rule_overrides_loaded.emit)
 
     def load_draft(self, prospect_id: int) -> None:
         self._submit(

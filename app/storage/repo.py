@@ -216,6 +216,17 @@ class WorkspaceRepo:
         ).fetchall()
         return [(self.get_prospect(r["pid"]), _touch(r)) for r in rows]
 
+    # -- settings (JSON values) ----------------------------------------------------
+    def get_setting(self, key: str, default=None):
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row["value"]) if row else default
+
+    def set_setting(self, key: str, value) -> None:
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value)),
+        )
+
     # -- helpers -----------------------------------------------------------------
     def transaction(self):
         return _Transaction(self.conn)

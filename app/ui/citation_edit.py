@@ -38,6 +38,7 @@ class CitationEdit(QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.facts: dict[str, Fact] = {}
+        self.findings: list[tuple[int, int, str]] = []  # (qt start, qt end, message) of underlined spans
         self.highlighter = CitationHighlighter(self.document(), lambda: self.facts.keys())
         self.setTabChangesFocus(True)
         self.setMouseTracking(True)
@@ -91,7 +92,10 @@ class CitationEdit(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             pos = self.cursorForPosition(event.pos()).position()
             found = self._marker_at(pos)
-            if found:
+            notes = [m for s, e, m in self.findings if s <= pos <= e]
+            if notes:
+                QToolTip.showText(event.globalPos(), plain_tooltip("\n".join(dict.fromkeys(notes))), self)
+            elif found:
                 fact = self.facts.get(found[0].group(1))
                 tip = (f"{fact.text}\n\nSource: {fact.source_title or fact.source_url or 'your note'}"
                        if fact else "This citation matches no research fact of this prospect.")

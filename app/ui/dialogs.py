@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
+    QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit,
+    QScrollArea, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from app.core.errors import InputError
@@ -78,3 +79,73 @@ class NoteDialog(_ValidatingDialog):
 
     def _validate(self) -> NoteInput:
         return note_input(self.text.toPlainText(), self.source.text())
+
+
+class RuleSettingsDialog(QDialog):
+    """Tune the rules' thresholds; each shows its default and the source behind it."""
+
+    def __init__(self, pack, overrides: dict, parent=None):
+        super().__init__(parent)
+        self.setObjectName("ruleSettingsDialog")
+        self.setWindowTitle("Rule thresholds")
+        self.pack = pack
+        self.value: dict = {}
+        self.editors: dict[tuple[str, str], QDoubleSpinBox | QSpinBox] = {}
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        for rule in pack.rules:
+            if not rule.params:
+                continue
+            box = QGroupBox(rule.id)
+            form = QFormLayout(box)
+            source = QLabel(f"Why: {rule.source}")
+            source.setTextFormat(Qt.TextFormat.PlainText)
+            source.setWordWrap(True)
+            source.setStyleSheet("color: palette(mid);")
+            form.addRow(source)
+            for name, default in rule.params.items():
+                current = overrides.get(rule.id, {}).get(name, default)
+                if isinstance(default, float):
+                    edit = QDoubleSpinBox()
+                    edit.setDecimals(2)
+                    edit.setSingleStep(0.05)
+                    edit.setRange(0.0, 100.0)
+                else:
+                    edit = QSpinBox()
+                    edit.setRange(0, 10_000)
+                edit.setValue(current)
+                edit.setObjectName(f"{rule.id}.{name}")
+                edit.setAccessibleName(f"{rule.id} {name}")
+                edit.setToolTip(rule.param_help.get(name, name))
+                label = QLabel(f"{rule.param_help.get(name, name)} (default {default})")
+                label.setTextFormat(Qt.TextFormat.PlainText)
+                label.setWordWrap(True)
+                form.addRow(label, edit)
+                self.editors[(rule.id, name)] = edit
+            layout.addWidget(box)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+                                   | QDialogButtonBox.StandardButton.RestoreDefaults)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("dialogSaveButton")
+        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self._restore)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll)
+        outer.addWidget(buttons)
+        self.resize(620, 560)
+
+    def _restore(self) -> None:
+        for (rule_id, name), edit in self.editors.items():
+            edit.setValue(self.pack.get(rule_id).params[name])
+
+    def _save(self) -> None:
+        overrides: dict = {}
+        for (rule_id, name), edit in self.editors.items():
+            default = self.pack.get(rule_id).params[name]
+            if edit.value() != default:
+                overrides.setdefault(rule_id, {})[name] = edit.value()
+        self.value = overrides
+        self.accept()

@@ -8,12 +8,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.compose.rulepack import RulePackError, default_pack
 from app.core.models import Fact, Prospect
 from app.core.text import strip_citations
 from app.services.workspace_service import WorkspaceService
 
-from .composer_pane import ComposerPane
-from .dialogs import NewProspectDialog, NoteDialog
+from .composer_pane import GATE_RULE, ComposerPane
+from .dialogs import NewProspectDialog, NoteDialog, RuleSettingsDialog
 from .research_pane import ResearchPane
 
 
@@ -75,8 +76,13 @@ class MainWindow(QMainWindow):
         file_menu.addActions([new, quit_action])
         compose = self.menuBar().addMenu("&Compose")
         copy = QAction("&Copy message", self, shortcut=QKeySequence("Ctrl+Return"))
-        copy.triggered.connect(self._copy)
+        copy.triggered.connect(lambda: self._copy([]))
         compose.addAction(copy)
+        settings = self.menuBar().addMenu("&Settings")
+        thresholds = QAction("Rule &thresholds…", self)
+        thresholds.setObjectName("ruleSettingsAction")
+        thresholds.triggered.connect(self._edit_thresholds)
+        settings.addAction(thresholds)
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -99,6 +105,8 @@ class MainWindow(QMainWindow):
         s.fact_added.connect(self._on_fact_added)
         s.draft_loaded.connect(self._on_draft_loaded)
         s.touch_recorded.connect(self._on_touch_recorded)
+        s.touches_loaded.connect(self._on_touches_loaded)
+        s.rule_overrides_loaded.connect(self._on_rule_overrides)
         s.failed.connect(self.show_notice)
         self.research.prospect_selected.connect(self._select_prospect)
         self.research.new_prospect_clicked.connect(self._new_prospect)
@@ -108,6 +116,7 @@ class MainWindow(QMainWindow):
             lambda current, _prev: self.composer.set_fact_selected(current is not None)
         )
         self.composer.cite_clicked.connect(lambda: self._cite(self.research.current_fact_id()))
+        self.rule_overrides: dict = {}
         self.composer.copy_clicked.connect(self._copy)
         self.composer.draft_edited.connect(self.service.save_draft)
 
@@ -121,6 +130,7 @@ class MainWindow(QMainWindow):
         for notice in store.notices:
             self.show_notice(notice)
         self.statusBar().showMessage(f"Workspace: {store.path}", 5000)
+        self.service.load_rule_overrides()
         self.service.load_prospects()
 
     def _on_open_failed(self, message: str) -> None:
@@ -149,6 +159,7 @@ class MainWindow(QMainWindow):
         self.composer.setEnabled(False)  # until its draft is back: typing now would be overwritten
         self.settings.setValue("session/prospect", prospect_id)
         self.service.load_facts(prospect_id)
+        self.service.load_touches(prospect_id)
         self.service.load_draft(prospect_id)
 
     def _on_facts_loaded(self, prospect_id: int, facts: list[Fact]) -> None:
@@ -157,6 +168,25 @@ class MainWindow(QMainWindow):
         self.facts = {f.id: f for f in facts}
         self.research.set_facts(facts)
         self.composer.set_facts(facts)
+
+    def _on_touches_loaded(self, prospect_id: int, touches: list) -> None:
+        if prospect_id == self.research.current_prospect_id():
+            self.composer.set_touches(touches)
+
+    def _on_rule_overrides(self, overrides: dict) -> None:
+        self.rule_overrides = overrides
+        try:
+            self.composer.set_pack(default_pack().tuned(overrides))
+        except (RulePackError, TypeError, ValueError):
+            self.show_notice("Your saved rule thresholds could not be used, so the defaults apply. "
+                             "Set them again under Settings > Rule thresholds.")
+            self.composer.set_pack(default_pack())
+
+    def _edit_thresholds(self) -> None:
+        dialog = RuleSettingsDialog(default_pack(), self.rule_overrides, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.service.save_rule_overrides(dialog.value))
+        dialog.open()
 
     def _on_draft_loaded(self, prospect_id: int, draft) -> None:
         if prospect_id != self.research.current_prospect_id():
@@ -207,9 +237,14 @@ class MainWindow(QMainWindow):
         if fact_id is not None and self.composer.prospect_id is not None:
             self.composer.body.insert_citation(fact_id)
 
-    def _copy(self) -> None:
+    def _copy(self, overrides: list[str]) -> None:
+        """Copy = send. overrides: the failing rules the rep deliberately chose to copy over."""
         c = self.composer
-        if c.prospect_id is None or not c.result or not c.result["ok"]:
+        if c.prospect_id is None or not c.result:
+            return
+        allowed = c.result["ok"] or (overrides and c.checklist.status_of(GATE_RULE) == "pass"
+                                     and set(overrides) == set(c.overridable_failures()))
+        if not allowed:
             self.statusBar().showMessage("Not copied: fix the failing checklist items first.", 5000)
             return
         text = strip_citations(c.body.toPlainText())
@@ -217,7 +252,7 @@ class MainWindow(QMainWindow):
         # The sent message replaces the draft: a pending autosave must not bring it back.
         c.flush()
         self.service.record_touch(c.prospect_id, c.current_kind(), c.subject.text().strip(), text,
-                                  c.cited_fact_ids(), [])
+                                  c.cited_fact_ids(), [] if c.result["ok"] else list(overrides))
         self.statusBar().showMessage("Copied. Paste it into your email or LinkedIn message.", 5000)
 
     def _on_touch_recorded(self, touch) -> None:
@@ -225,6 +260,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Copied and logged as sent.{due}", 8000)
         if touch.prospect_id == self.composer.prospect_id:
             self.composer.load_draft(None)
+            self.service.load_touches(touch.prospect_id)
 
     # -- quit --------------------------------------------------------------------
     def closeEvent(self, event) -> None:
