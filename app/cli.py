@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -15,7 +16,7 @@ from app.core.validate import note_input, prospect_input
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 
-EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class UsageError(EarnedError):
@@ -241,3 +242,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a bug: say so plainly; the traceback only with EARNED_DEBUG=1
+        if os.environ.get("EARNED_DEBUG"):
+            raise
+        print(f"earned: internal error ({type(e).__name__}: {e}). Nothing was changed; please report this, "
+              "and run again with EARNED_DEBUG=1 for details.", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -6,6 +6,7 @@ features its rules use. Nothing here is cached across calls.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cached_property
 
 from app.core.text import CITATION_RE
@@ -157,8 +158,42 @@ class Analysis:
         return (start, end)
 
     # -- tokens ----------------------------------------------------------------------
+    @cached_property
+    def _words(self) -> tuple[list[Span], list[int]]:
+        """Every word of the whole text, once; regions take slices of it by bisection."""
+        text = self.text
+        spans = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text) if text[m.start()] != "["]
+        return spans, [s for s, _ in spans]
+
+    @cached_property
+    def all_lower(self) -> list[str]:
+        """Every word, lower-cased with ’ as ': what phrase lists match against."""
+        lowered = self.text.lower()
+        if len(lowered) != len(self.text):  # a few characters lower-case to two ("İ"): go word by word
+            return [self.text[s:e].lower().replace("’", "'") for s, e in self._words[0]]
+        lowered = lowered.replace("’", "'")
+        return [lowered[s:e] for s, e in self._words[0]]
+
+    def word_range(self, span: Span) -> tuple[int, int]:
+        """Indexes (lo, hi) of the words inside span, into _words and all_lower."""
+        starts = self._words[1]
+        return bisect_left(starts, span[0]), bisect_left(starts, span[1])
+
+    def find_phrases(self, matcher, span: Span) -> list[Span]:
+        lo, hi = self.word_range(span)
+        return matcher.find(self.text, self._words[0], self.all_lower, lo, hi, span)
+
+    def phrase_at_start(self, matcher, span: Span) -> Span | None:
+        lo, hi = self.word_range(span)
+        return matcher.match_at(self.text, self._words[0], self.all_lower, lo, hi, span)
+
     def words_in(self, span: Span) -> list[Span]:
-        return [(m.start(), m.end()) for m in _TOKEN_RE.finditer(self.text, *span) if self.text[m.start()] != "["]
+        spans, starts = self._words
+        return spans[bisect_left(starts, span[0]):bisect_left(starts, span[1])]
+
+    def count_words(self, span: Span) -> int:
+        starts = self._words[1]
+        return bisect_left(starts, span[1]) - bisect_left(starts, span[0])
 
     @cached_property
     def new_words(self) -> list[Span]:
@@ -167,6 +202,15 @@ class Analysis:
     @cached_property
     def content_words(self) -> list[Span]:
         return self.words_in(self.content_span)
+
+    def lower_words_in(self, span: Span) -> list[str]:
+        lo, hi = self.word_range(span)
+        return self.all_lower[lo:hi]
+
+    @cached_property
+    def content_lower(self) -> list[str]:
+        """The content's words, lower-cased, with ’ as ': for counting pronouns and the like."""
+        return self.lower_words_in(self.content_span)
 
     @cached_property
     def sentences(self) -> list[Span]:
@@ -180,7 +224,7 @@ class Analysis:
             out.append((pos, m.end()))
             pos = m.end()
         out.append((pos, end))
-        return [self._trim(s) for s in out if self.text[s[0]:s[1]].strip() and self.words_in(s)]
+        return [self._trim(s) for s in out if self.count_words(s)]
 
     def _trim(self, span: Span) -> Span:
         a, b = span
@@ -192,7 +236,7 @@ class Analysis:
 
     @cached_property
     def sentence_word_counts(self) -> list[int]:
-        return [len(self.words_in(s)) for s in self.sentences]
+        return [self.count_words(s) for s in self.sentences]
 
     @cached_property
     def questions(self) -> list[Span]:
@@ -211,12 +255,17 @@ class Analysis:
     def resolved_citations(self) -> list[tuple[str, int, int]]:
         return [c for c in self.citations if c[0] in self.facts_by_id]
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [a for a, _ in self.sentences]
+
     def sentence_of(self, pos: int) -> Span:
         """The sentence holding pos; a marker that opens a sentence belongs to the one before."""
         sentences = self.sentences
-        for i, (a, b) in enumerate(sentences):
-            if a <= pos < b or (pos >= b and (i + 1 == len(sentences) or pos < sentences[i + 1][0])):
-                if i > 0 and len(self.words_in((a, pos))) < 2:
-                    return (sentences[i - 1][0], b)
-                return (a, b)
-        return self.content_span
+        i = bisect_right(self._sentence_starts, pos) - 1
+        if i < 0:
+            return self.content_span
+        a, b = sentences[i]
+        if i > 0 and self.count_words((a, pos)) < 2:
+            return (sentences[i - 1][0], b)
+        return (a, b)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date, datetime
+from functools import lru_cache
 
 from .analysis import Analysis, Span
 from .rulepack import Check
-from .words import content_words, cosine
+from .words import content_set, content_words, cosine, fact_words
 
 Result = tuple[str, dict, list[Span]]
 PASS: Result = ("pass", {}, [])
@@ -38,32 +40,25 @@ def _opening(a: Analysis, check: Check) -> list[Span]:
     sentences = a.sentences[:2]
     if not sentences:
         return []
-    small_talk = check.patterns.get("pleasantry_tokens")
-    first = sentences[0]
-    if small_talk and len(sentences) > 1 and small_talk.match(a.text, first[0], first[1]):
+    small_talk = check.matchers.get("pleasantry_tokens")
+    if small_talk and len(sentences) > 1 and a.phrase_at_start(small_talk, sentences[0]):
         return sentences
     return sentences[:1]
 
 
 def existence(a: Analysis, check: Check, params: dict) -> Result:
-    pattern = check.patterns["tokens"]
+    matcher = check.matchers["tokens"]
     scope = option(check, params, "scope", "message")
     spans: list[Span] = []
-    if scope == "opening":
-        for s in _opening(a, check):
-            m = pattern.match(a.text, s[0], s[1])
-            if m:
-                spans.append((m.start(), m.end()))
+    if scope == "opening" or option(check, params, "anchor") == "start":
+        regions = _opening(a, check) if scope == "opening" else [a._trim(r) for r in _regions(a, scope)]
+        for region in regions:
+            found = a.phrase_at_start(matcher, region)
+            if found:
+                spans.append(found)
     else:
-        anchored = option(check, params, "anchor") == "start"
         for region in _regions(a, scope):
-            if anchored:
-                start = region[0] + len(a.text[region[0]:region[1]]) - len(a.text[region[0]:region[1]].lstrip())
-                m = pattern.match(a.text, start, region[1])
-                if m:
-                    spans.append((m.start(), m.end()))
-            else:
-                spans.extend((m.start(), m.end()) for m in pattern.finditer(a.text, *region))
+            spans.extend(a.find_phrases(matcher, region))
     if not spans:
         return PASS
     matches = list(dict.fromkeys(" ".join(a.text[s:e].split()) for s, e in spans))
@@ -71,10 +66,15 @@ def existence(a: Analysis, check: Check, params: dict) -> Result:
 
 
 def _asks(a: Analysis, check: Check) -> list[Span]:
-    cta = check.patterns.get("cta_tokens")
-    asks = list(a.questions)
+    """Questions, plus sentences that ask without a question mark ("let me know", "worth a call")."""
+    cta = check.matchers.get("cta_tokens")
+    asks = set(a.questions)
     if cta:
-        asks += [s for s in a.sentences if s not in a.questions and cta.search(a.text, *s)]
+        starts = a._sentence_starts
+        for start, _ in a.find_phrases(cta, a.content_span):
+            i = bisect_right(starts, start) - 1
+            if i >= 0:
+                asks.add(a.sentences[i])
     return sorted(asks)
 
 
@@ -92,22 +92,35 @@ def occurrence(a: Analysis, check: Check, params: dict) -> Result:
 
 def ratio(a: Analysis, check: Check, params: dict) -> Result:
     region = _regions(a, option(check, params, "scope", "content"))[0]
-    num = sum(1 for _ in check.patterns["numerator"].finditer(a.text, *region))
-    den_spans = [(m.start(), m.end()) for m in check.patterns["denominator"].finditer(a.text, *region)]
+    numerator, denominator = check.matchers["numerator"], check.matchers["denominator"]
+    if numerator.words is not None and denominator.words is not None:  # plain word lists: count by set
+        words = a.lower_words_in(region)
+        num = sum(1 for w in words if w in numerator.words)
+        den_spans = [span for span, w in zip(a.words_in(region), words) if w in denominator.words]
+    else:
+        num = len(a.find_phrases(numerator, region))
+        den_spans = a.find_phrases(denominator, region)
     den = len(den_spans)
     if den == 0 or num > den * option(check, params, "min_ratio", 1.0):
         return PASS
     return check.level, {"numerator": num, "denominator": den}, den_spans
 
 
-def _syllables(word: str) -> int:
-    w = word.lower()
-    if not w.isalpha():
-        return 1
-    groups = len(re.findall(r"[aeiouy]+", w))
-    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and groups > 1:
-        groups -= 1
-    return max(1, groups)
+_VOWEL_GROUP_RE = re.compile(r"[aeiouy]+")
+_SILENT_E_BEFORE = frozenset("bcdfghjkmnpqrstvwxz")
+_NO_VOWEL_RE = re.compile(r"(?<![^ ])[^ aeiouy]+(?![^ ])")  # a whole word without a vowel
+
+
+def syllable_count(words: list[str]) -> int:
+    """Approximate syllables in lower-case words: vowel groups, less a silent final e after a
+    consonant ("make", not "table" or "free"), and at least one per word ("12", "crm")."""
+    joined = " ".join(words)
+    total = len(_VOWEL_GROUP_RE.findall(joined)) + len(_NO_VOWEL_RE.findall(joined))
+    search = _VOWEL_GROUP_RE.search
+    for w in words:
+        if w[-1] == "e" and len(w) > 2 and w[-2] in _SILENT_E_BEFORE and search(w, 0, len(w) - 2):
+            total -= 1
+    return total
 
 
 def grade_level(a: Analysis) -> float:
@@ -115,7 +128,7 @@ def grade_level(a: Analysis) -> float:
     words = a.content_words
     if not words or not a.sentences:
         return 0.0
-    syllables = sum(_syllables(a.text[s:e]) for s, e in words)
+    syllables = syllable_count(a.content_lower)
     return 0.39 * len(words) / len(a.sentences) + 11.8 * syllables / len(words) - 15.59
 
 
@@ -146,12 +159,23 @@ def metric(a: Analysis, check: Check, params: dict) -> Result:
     return PASS
 
 
+@lru_cache(maxsize=64)
+def _previous_new_text(previous: str) -> str:
+    """The previous message's own text (its forwarded original left out); it is fixed while the rep types."""
+    return Analysis(previous, "follow-up", [], None, None, None).new_text
+
+
+@lru_cache(maxsize=64)
+def _content_list(text: str) -> tuple[str, ...]:
+    return tuple(content_words(text))
+
+
 def similarity(a: Analysis, check: Check, params: dict) -> Result:
     if not a.previous or not a.previous.strip():
         return PASS
-    previous = Analysis(a.previous, a.kind, [], None, None, None)
-    mine, theirs = content_words(a.new_text), content_words(previous.new_text)
-    same = " ".join(a.new_text.split()).lower() == " ".join(previous.new_text.split()).lower()
+    previous_text = _previous_new_text(a.previous)
+    mine, theirs = content_words(a.new_text), _content_list(previous_text)
+    same = " ".join(a.new_text.split()).lower() == " ".join(previous_text.split()).lower()
     score = 1.0 if same else cosine(mine, theirs)
     if score >= option(check, params, "max"):
         return check.level, {"percent": round(score * 100)}, []
@@ -186,9 +210,8 @@ def citation(a: Analysis, check: Check, params: dict) -> Result:
             return "warn", {"which": "none"}, []
         unused = []
         for fid, start, end in a.resolved_citations:
-            sentence = a.text[slice(*a.sentence_of(start))]
-            fact_words = set(content_words(a.facts_by_id[fid].get("text", "")))
-            if not fact_words & set(content_words(sentence)):
+            sentence = content_set(a.lower_words_in(a.sentence_of(start)))
+            if not fact_words(a.facts_by_id[fid].get("text", "")) & sentence:
                 unused.append((fid, start, end))
         if not unused:
             return PASS

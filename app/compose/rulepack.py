@@ -15,6 +15,8 @@ from typing import Any
 from app.core.models import MESSAGE_KINDS
 from app.core.paths import resources_dir
 
+from .phrases import PhraseMatcher
+
 LEVELS = ("warn", "fail")
 CHECK_KINDS = ("existence", "occurrence", "ratio", "metric", "similarity", "citation", "script")
 
@@ -29,7 +31,7 @@ class Check:
     level: str
     message: str
     options: dict[str, Any]
-    patterns: dict[str, re.Pattern]  # every *tokens / numerator / denominator option, compiled
+    matchers: dict[str, PhraseMatcher]  # every *tokens / numerator / denominator option, compiled
 
 
 @dataclass(frozen=True)
@@ -75,17 +77,6 @@ class RulePack:
         return RulePack(tuple(rules), self.example_defaults)
 
 
-def phrase_regex(tokens: list[str]) -> re.Pattern:
-    """Phrases to one case-folded regex with word boundaries; a space matches any run of spaces,
-    an apostrophe matches ' or ’. Tokens may use (a|b) groups and ? for optional parts."""
-    parts = []
-    for token in tokens:
-        token = token.strip().replace("'", "['’]")
-        token = token.replace(" ?", r"\s*")  # "re ?:" : an optional space
-        parts.append(re.sub(r" +", r"\\s+", token))
-    return re.compile(r"(?<![\w'’])(?:" + "|".join(parts) + r")(?![\w'’])", re.IGNORECASE)
-
-
 def _check(rule_id: str, raw: dict) -> Check:
     raw = dict(raw)
     kind = raw.pop("kind", None)
@@ -99,13 +90,13 @@ def _check(rule_id: str, raw: dict) -> Check:
     missing = [k for k in needs if k not in raw]
     if missing:
         raise RulePackError(f"{rule_id}: {kind} check needs {', '.join(missing)}")
-    patterns = {}
+    matchers = {}
     for key in [k for k in raw if k.endswith("tokens") or k in ("numerator", "denominator")]:
         try:
-            patterns[key] = phrase_regex(raw.pop(key))
+            matchers[key] = PhraseMatcher(raw.pop(key))
         except re.error as e:
             raise RulePackError(f"{rule_id}: bad pattern in {key} ({e})") from None
-    return Check(kind, level, message, raw, patterns)
+    return Check(kind, level, message, raw, matchers)
 
 
 def _rule(raw: dict) -> Rule:

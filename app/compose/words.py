@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from app.core.text import CITATION_RE
 
@@ -25,6 +26,7 @@ read reading heard hear quick quickly wanted want wonder wondering think thought
 """.split())
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, good-enough stemmer: 'openings', 'opened', 'opening' -> 'open'."""
     w = word.lower().replace("’", "'")
@@ -50,6 +52,17 @@ def content_words(text: str) -> list[str]:
             continue
         out.append(stem(low))
     return out
+
+
+def content_set(words: list[str]) -> set[str]:
+    """Stemmed content words from already-split words (lower-case, ’ as ')."""
+    return {stem(w) for w in words if w not in STOPWORDS and (len(w) >= 3 or w[:1].isdigit())}
+
+
+@lru_cache(maxsize=4096)
+def fact_words(text: str) -> frozenset[str]:
+    """A research fact's content words. Facts change far less often than the draft, so keep them."""
+    return frozenset(content_words(text))
 
 
 def cosine(a: list[str], b: list[str]) -> float:
