@@ -43,9 +43,11 @@ _SIGN_OFF_RE = re.compile(
     re.IGNORECASE,
 )
 _SIG_DELIMITER_RE = re.compile(r"^[ \t]*--[ \t]*$")
+# A signature's contact line: a phone number, an address, a link, or "Sent from my iPhone".
 _CONTACT_LINE_RE = re.compile(
     r"^[ \t]*(?:(?:tel|phone|mobile|cell|direct|office|m|t|p|o)[ \t]*[:.]?[ \t]*)?\+?[\d(][\d \t().-]{6,}\d[ \t]*$"
-    r"|^[ \t]*\S+@\S+\.\w+[ \t]*$|^[ \t]*(?:https?://|www\.)\S+[ \t]*$",
+    r"|^(?=[^\n]{0,100}$)[^\n?]*?(?:\S+@\S+\.\w+|https?://\S+|www\.\S+|\+?\d[\d ().-]{8,}\d)[^\n?]*$"
+    r"|^[ \t]*sent from my \w+",
     re.IGNORECASE,
 )
 _SMALL_WORDS = frozenset({"of", "and", "at", "for", "the", "&", "|", "-", "–", "—", "·", "/", "de", "von", "van"})

@@ -241,13 +241,17 @@ def citation(a: Analysis, check: Check, params: dict) -> Result:
 
     if test == "reused":
         earlier = {m.group(1) for m in re.finditer(r"\[\^([A-Za-z0-9_-]{1,32})\]", a.previous or "")}
-        reused = [c for c in a.resolved_citations
-                  if c[0] in earlier or a.facts_by_id[c[0]].get("cited_before") or a.facts_by_id[c[0]].get("cited_in")]
+        reused = [c for c in a.resolved_citations if c[0] in earlier or _cited_before(a.facts_by_id[c[0]])]
         if not reused:
             return PASS
         return check.level, {"ids": ", ".join(dict.fromkeys(f"[^{c[0]}]" for c in reused))}, \
             [(s, e) for _, s, e in reused]
     raise ValueError(f"unknown citation test {test!r}")
+
+
+def _cited_before(fact: dict) -> bool:
+    """A fact dict may say it was cited in an earlier touch (the composer sets cited_before)."""
+    return any(fact.get(k) for k in ("cited_before", "cited_in", "previously_cited", "cited_in_touches"))
 
 
 def _greeting(a: Analysis, check: Check, params: dict) -> Result:

@@ -148,3 +148,39 @@ def test_tuned_threshold_changes_the_verdict():
     result = check_text(text, "follow-up", FACTS, today=TODAY, pack=tight)
     r = next(r for r in result["rules"] if r["id"] == "follow-up-short")
     assert r["status"] == "fail" and "20 words" in r["message"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Did you get a chance to read my note about Reno [^1]?", "fail"),
+    ("I've reached out several times about Reno [^1]. Thoughts?", "fail"),
+    ("This is my third email about the Reno dock [^1].", "fail"),
+    ("I'll assume you're not interested in Reno [^1].", "fail"),
+    ("I'd appreciate the courtesy of a reply about Reno [^1].", "fail"),
+    ("Did you get a chance to visit the Reno dock [^1]?", "pass"),
+    ("This is my third year covering freight, and Reno [^1] stood out. Thoughts?", "pass"),
+])
+def test_more_entitlement_phrases(text, expected):
+    assert verdict(text, "no-entitlement")["status"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("At Dockly, we help 3PLs cut check-in time. Saw Reno [^1]. Worth a look?", "fail"),
+    ("We help docks like yours check carriers in faster. Saw Reno [^1]. Worth a look?", "fail"),
+    ("I'm the founder of Dockly. Saw Reno [^1]. Worth a look?", "fail"),
+    ("At Reno [^1], your team added 120 jobs. How are check-ins going?", "pass"),
+    ("Your Reno cross-dock [^1] added 120 jobs to your team. We helped Cascadia halve check-ins. Worth a look?", "pass"),
+])
+def test_pitch_openers(text, expected):
+    assert verdict(text, "insight")["status"] == expected
+
+
+def test_contact_lines_and_sent_from_are_signatures():
+    for tail in ("Jordan Lee | Dockly | jordan@dockly.example", "Sent from my iPhone"):
+        text = f"Saw the Reno cross-dock [^1]. What would be a good next step?\n\n{tail}"
+        assert verdict(text, "follow-up-short", "follow-up")["status"] == "fail", tail
+
+
+def test_fact_reuse_reads_markers_in_the_previous_message_and_fact_flags():
+    facts = [{"id": 7, "kind": "note", "text": "Reno cross-dock opened", "cited_in": ["2026-11-01"]}]
+    result = check_text("Saw the Reno cross-dock [^7]. Next step?", "follow-up", facts, today=TODAY)
+    assert next(r for r in result["rules"] if r["id"] == "fact-reuse")["status"] == "warn"
