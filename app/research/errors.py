@@ -1,0 +1,34 @@
+"""How a research step fails: one of a few kinds, each with a sentence a rep can act on."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FAILURE_KINDS = (
+    "timeout", "http-status", "robots-disallowed", "too-large", "wrong-type", "parse-failed", "js-only",
+    "offline", "invalid-url",
+)
+
+
+class FetchError(Exception):
+    """A fetch that did not give us a usable body. kind is one of FAILURE_KINDS."""
+
+    def __init__(self, kind: str, url: str, message: str, status: int = 0):
+        assert kind in FAILURE_KINDS, kind
+        super().__init__(message)
+        self.kind, self.url, self.message, self.status = kind, url, message, status
+
+
+class Cancelled(Exception):
+    """The rep pressed Cancel: stop quietly, keep what we have."""
+
+
+@dataclass(frozen=True)
+class ResearchError:
+    source: str  # "site", "feed", "gdelt", "newsapi", "gnews", "google-news"
+    url: str
+    kind: str
+    message: str
+
+    @classmethod
+    def from_fetch(cls, source: str, error: FetchError) -> "ResearchError":
+        return cls(source, error.url, error.kind, error.message)
