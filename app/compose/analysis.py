@@ -16,7 +16,8 @@ from .draft_text import parse_draft
 Span = tuple[int, int]
 
 # A token is a citation marker (skipped), a number with separators, or a word with inner ' or -.
-_TOKEN_RE = re.compile(r"\[\^[A-Za-z0-9_-]{1,32}\]|\d[\d,.]*\d|\w+(?:['’\-]\w+)*")
+# A word or a number with separators; the id inside a citation marker [^12] is not a word.
+_TOKEN_RE = re.compile(r"(?<!\[\^)(?:\d[\d,.]*\d|\w+(?:['’\-]\w+)*)")
 # Where a forwarded original starts: everything below is not the rep's new text.
 _FORWARD_RE = re.compile(
     r"^[ \t]*(?:-{2,}[ \t]*(?:forwarded message|original message)[ \t]*-{2,}"
@@ -163,8 +164,7 @@ class Analysis:
     @cached_property
     def _words(self) -> tuple[list[Span], list[int]]:
         """Every word of the whole text, once; regions take slices of it by bisection."""
-        text = self.text
-        spans = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text) if text[m.start()] != "["]
+        spans = [m.span() for m in _TOKEN_RE.finditer(self.text)]
         return spans, [s for s, _ in spans]
 
     @cached_property

@@ -156,7 +156,7 @@ def metric(a: Analysis, check: Check, params: dict) -> Result:
         return check.level, {**values, "which": "low"}, spans if feature == "subject_words" else []
     if high is not None and value > high:
         return check.level, {**values, "which": "high"}, spans
-    return PASS
+    return "pass", values, []
 
 
 @lru_cache(maxsize=64)
