@@ -79,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules with their levels, thresholds and sources")
     rules.add_argument("--json", action="store_true")
 
+    research = sub.add_parser("research", help="gather citable facts from a company's site, feeds and the news")
+    research.add_argument("--name", help="company name (used for news search)")
+    research.add_argument("--url", help="company website, e.g. https://example.com")
+    research.add_argument("--no-news", action="store_true", help="skip news sources")
+    research.add_argument("--max-pages", type=int, default=8, help="most pages of the site to read (default 8)")
+    research.add_argument("--save", type=int, metavar="PROSPECT_ID", help="save the facts to this prospect")
+    research.add_argument("--json", action="store_true", help="print one JSON object")
+
     keys = sub.add_parser("keys", help="API keys, kept in the system keychain only")
     ksub = keys.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
     kset = ksub.add_parser("set", help="store a key read from standard input (never from the command line)")
@@ -231,7 +239,61 @@ def _rules(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys, "check": _check, "rules": _rules}
+def _research(args) -> int:
+    from app.research.errors import FetchError
+    from app.research.fetcher import normalize_url
+    from app.research.pipeline import ResearchOptions, Researcher
+    from app.config import research_options
+
+    name, url = (args.name or "").strip(), (args.url or "").strip()
+    if not name and not url:
+        raise UsageError("give --name or --url (or both): who should Earned research?")
+    if url:
+        try:
+            url = normalize_url(url)
+        except FetchError as e:
+            raise UsageError(e.message) from None
+    if args.max_pages < 1 or args.max_pages > 50:
+        raise UsageError("--max-pages must be between 1 and 50.")
+    repo = _open_repo()
+    if args.save is not None:
+        repo.get_prospect(args.save)  # an unknown id fails now, before any fetching
+    options: ResearchOptions = research_options(repo, name or None, url or None, args.max_pages,
+                                                news=not args.no_news)
+
+    def progress(kind, payload):
+        if kind == "progress" and not args.json and sys.stderr.isatty():
+            print(f"  {payload[0]}: {payload[1]}", file=sys.stderr)
+
+    result = Researcher(options, on_event=progress).run()
+    saved = 0
+    if args.save is not None:
+        with repo.transaction():
+            for f in result.facts:
+                _, created = repo.add_fact(args.save, f.kind, f.text, f.source_url, f.source_title, f.published)
+                saved += created
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        company = result.company
+        print(f"{company['name'] or '(name unknown)'}  {company['website'] or ''}")
+        if company["description"]:
+            print(f"  {company['description']}")
+        print(f"\n{len(result.facts)} fact(s) from {len(result.pages)} page(s):")
+        for f in result.facts:
+            date_note = f" ({f.published})" if f.published else ""
+            print(f"- [{f.kind}] {f.text}{date_note}\n    {f.source_url}")
+        if result.errors:
+            print(f"\n{len(result.errors)} problem(s):")
+            for e in result.errors:
+                print(f"- {e.source}: {e.kind}: {e.message}")
+        if args.save is not None:
+            print(f"\nSaved {saved} new fact(s) to prospect {args.save}.")
+    return EXIT_OK
+
+
+COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys, "check": _check, "rules": _rules,
+            "research": _research}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -142,6 +142,7 @@ class Fetcher:
         self._gate = _HostGate()
         self._robots: dict[str, _Robots] = {}
         self._robots_lock = threading.Lock()
+        self._robots_fetching: dict[str, threading.Lock] = {}
 
     # -- plumbing ------------------------------------------------------------------
     def _session(self) -> requests.Session:
@@ -171,8 +172,17 @@ class Fetcher:
         key = _host_key(url)
         with self._robots_lock:
             known = self._robots.get(key)
+            fetching = self._robots_fetching.setdefault(key, threading.Lock())
         if known is not None:
             return known
+        with fetching:  # two threads starting on one host fetch its robots.txt once
+            with self._robots_lock:
+                known = self._robots.get(key)
+            if known is not None:
+                return known
+            return self._fetch_robots(key, url, started)
+
+    def _fetch_robots(self, key: str, url: str, started: float) -> _Robots:
         robots_url = key + "/robots.txt"
         try:
             got = self._get(robots_url, "robots", ROBOTS_TYPES, started, check_robots=False, sniff_types=False)
@@ -203,6 +213,11 @@ class Fetcher:
             raise self._error("robots-disallowed", url, f"The site's robots.txt asks crawlers not to fetch {url}.")
         delay = robots.parser.crawl_delay("Earned")
         return max(self.crawl_delay, float(delay)) if delay else self.crawl_delay
+
+    def sitemaps(self, url: str) -> list[str]:
+        """Sitemaps the site's robots.txt names (fetching robots.txt if not yet known)."""
+        robots = self._robots_for(normalize_url(url), time.monotonic())
+        return list(robots.parser.sitemaps) if robots.parser is not None else []
 
     # -- fetching ------------------------------------------------------------------
     def fetch(self, url: str, kind: str = "page", accept: tuple[str, ...] | None = None,

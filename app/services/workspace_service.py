@@ -125,6 +125,15 @@ class WorkspaceService(QObject):
 
         self._submit("saving rule settings", work, self.rule_overrides_loaded.emit)
 
+    def add_found_fact(self, prospect_id: int, fact) -> None:
+        """Save a researched fact (the same text again refreshes the saved one)."""
+        self._submit(
+            "saving research",
+            lambda: self._require_repo().add_fact(prospect_id, fact.kind, fact.text, fact.source_url,
+                                                  fact.source_title, fact.published)[0],
+            self.fact_added.emit,
+        )
+
     def load_draft(self, prospect_id: int) -> None:
         self._submit(
             "loading the draft",

@@ -11,6 +11,7 @@ from app import APP_NAME
 from app.compose.rulepack import RulePackError, default_pack
 from app.core.models import Fact, Prospect
 from app.core.text import strip_citations
+from app.services.research_service import ResearchService
 from app.services.workspace_service import WorkspaceService
 
 from .composer_pane import GATE_RULE, ComposerPane
@@ -22,9 +23,12 @@ class MainWindow(QMainWindow):
     ready = Signal()  # the workspace is open and the prospect list is shown
     fatal = Signal(str)  # the workspace can't be used at all
 
-    def __init__(self, service: WorkspaceService, settings: QSettings, parent=None):
+    def __init__(self, service: WorkspaceService, settings: QSettings, parent=None,
+                 research: ResearchService | None = None):
         super().__init__(parent)
         self.service = service
+        self.research_service = research or ResearchService(service.db_path, parent=service)
+        self._research_lines: dict[str, str] = {}
         self.settings = settings
         self.prospects: dict[int, Prospect] = {}
         self.facts: dict[int, Fact] = {}
@@ -71,9 +75,11 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         new = QAction("&New prospect…", self, shortcut=QKeySequence("Ctrl+N"))
         new.triggered.connect(self._new_prospect)
+        research = QAction("&Research prospect", self, shortcut=QKeySequence("Ctrl+R"))
+        research.triggered.connect(self._research)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu.addActions([new, quit_action])
+        file_menu.addActions([new, research, quit_action])
         compose = self.menuBar().addMenu("&Compose")
         copy = QAction("&Copy message", self, shortcut=QKeySequence("Ctrl+Return"))
         copy.triggered.connect(lambda: self._copy([]))
@@ -112,6 +118,15 @@ class MainWindow(QMainWindow):
         self.research.new_prospect_clicked.connect(self._new_prospect)
         self.research.add_note_clicked.connect(self._add_note)
         self.research.fact_activated.connect(self._cite)
+        self.research.research_clicked.connect(self._research)
+        self.research.cancel_research_clicked.connect(self.research_service.cancel)
+        r = self.research_service
+        r.started.connect(lambda pid: self.research.show_running(True))
+        r.progress.connect(self._on_research_progress)
+        r.fact_found.connect(self.service.add_found_fact)
+        r.error_found.connect(self._on_research_error)
+        r.failed.connect(lambda pid, message: self.show_notice(message))
+        r.finished.connect(self._on_research_finished)
         self.research.facts.currentItemChanged.connect(
             lambda current, _prev: self.composer.set_fact_selected(current is not None)
         )
@@ -262,12 +277,47 @@ class MainWindow(QMainWindow):
             self.composer.load_draft(None)
             self.service.load_touches(touch.prospect_id)
 
+    # -- research ----------------------------------------------------------------
+    def _research(self) -> None:
+        prospect_id = self.research.current_prospect_id()
+        if prospect_id is None or self.research_service.is_running():
+            return
+        p = self.prospects[prospect_id]
+        self._research_lines = {}
+        self.research_service.start(prospect_id, p.company, p.website)
+        self.statusBar().showMessage(f"Researching {p.company}…")
+
+    def _on_research_progress(self, prospect_id: int, source: str, text: str) -> None:
+        self._research_lines[source] = text
+        if prospect_id == self.research.current_prospect_id():
+            self.research.show_progress(self._research_lines)
+
+    def _on_research_error(self, prospect_id: int, error) -> None:
+        if prospect_id == self.research.current_prospect_id():
+            where = f" ({error.url})" if error.url and error.url not in error.message else ""
+            self.research.add_error(f"{error.source}: {error.message}{where}")
+
+    def _on_research_finished(self, prospect_id: int, result) -> None:
+        self.research.show_running(False)
+        if result is None:
+            return
+        found = len(result.facts)
+        verb = "Cancelled; kept" if result.cancelled else "Research done:"
+        summary = f"{verb} {found} fact{'s' if found != 1 else ''}"
+        if result.errors:
+            summary += f", {len(result.errors)} problem{'s' if len(result.errors) != 1 else ''} listed"
+        self._research_lines["done"] = summary
+        if prospect_id == self.research.current_prospect_id():
+            self.research.show_progress(self._research_lines)
+        self.statusBar().showMessage(summary, 8000)
+
     # -- quit --------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         self.composer.flush()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
+        self.research_service.shutdown()
         self.service.close()
         super().closeEvent(event)
 

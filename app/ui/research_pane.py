@@ -29,6 +29,8 @@ class ResearchPane(QWidget):
     prospect_selected = Signal(int)
     new_prospect_clicked = Signal()
     add_note_clicked = Signal()
+    research_clicked = Signal()
+    cancel_research_clicked = Signal()
     fact_activated = Signal(int)  # double-click cites
 
     def __init__(self, parent=None):
@@ -49,6 +51,24 @@ class ResearchPane(QWidget):
         self.add_note = QPushButton("Add note")
         self.add_note.setObjectName("addNoteButton")
         self.add_note.setEnabled(False)
+        self.research = QPushButton("Research")
+        self.research.setObjectName("researchButton")
+        self.research.setToolTip("Gather facts from the company's website, its feeds and the news (Ctrl+R)")
+        self.research.setEnabled(False)
+        self.cancel_research = QPushButton("Cancel")
+        self.cancel_research.setObjectName("cancelResearchButton")
+        self.cancel_research.hide()
+        self.progress = QLabel()
+        self.progress.setObjectName("researchProgress")
+        self.progress.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress.setWordWrap(True)
+        self.progress.hide()
+        self.errors = QListWidget()
+        self.errors.setObjectName("researchErrors")
+        self.errors.setAccessibleName("Research problems")
+        self.errors.setWordWrap(True)
+        self.errors.setMaximumHeight(90)
+        self.errors.hide()
         self.facts_empty = QLabel("Select a prospect to see its research.")
         self.facts_empty.setObjectName("factsEmptyLabel")
         self.facts_empty.setWordWrap(True)
@@ -60,17 +80,23 @@ class ResearchPane(QWidget):
         mid = QHBoxLayout()
         mid.addWidget(QLabel("<b>Research</b>"))
         mid.addStretch()
+        mid.addWidget(self.research)
+        mid.addWidget(self.cancel_research)
         mid.addWidget(self.add_note)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.prospects, 2)
         layout.addLayout(mid)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.errors)
         layout.addWidget(self.facts_empty)
         layout.addWidget(self.facts, 3)
 
         self.prospects.currentItemChanged.connect(self._on_current_prospect)
         self.new_prospect.clicked.connect(self.new_prospect_clicked)
         self.add_note.clicked.connect(self.add_note_clicked)
+        self.research.clicked.connect(self.research_clicked)
+        self.cancel_research.clicked.connect(self.cancel_research_clicked)
         self.facts.itemDoubleClicked.connect(lambda item: self.fact_activated.emit(item.data(ID_ROLE)))
 
     # -- prospects ---------------------------------------------------------------
@@ -110,6 +136,7 @@ class ResearchPane(QWidget):
 
     def _on_current_prospect(self, current, _previous) -> None:
         self.add_note.setEnabled(current is not None)
+        self.research.setEnabled(current is not None and not self.cancel_research.isVisible())
         if current is not None:
             self.facts.clear()
             self.facts_empty.setText("Loading research…")
@@ -141,6 +168,24 @@ class ResearchPane(QWidget):
         empty = self.facts.count() == 0
         self.facts_empty.setText("No research yet. Add a note: what you learned from a call, a post or a referral.")
         self.facts_empty.setVisible(empty)
+
+    # -- research progress -------------------------------------------------------------
+    def show_running(self, running: bool) -> None:
+        self.research.setEnabled(not running and self.current_prospect_id() is not None)
+        self.cancel_research.setVisible(running)
+        if running:
+            self.errors.clear()
+            self.errors.hide()
+            self.progress.setText("Starting research…")
+            self.progress.show()
+
+    def show_progress(self, lines: dict[str, str]) -> None:
+        self.progress.setText("\n".join(f"{source}: {text}" for source, text in lines.items()))
+        self.progress.show()
+
+    def add_error(self, text: str) -> None:
+        self.errors.addItem(text)
+        self.errors.show()
 
     def current_fact_id(self) -> int | None:
         item = self.facts.currentItem()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parents[2] / "app"
-NO_QT = ["core", "compose", "research", "storage", "secrets.py", "cli.py"]
+NO_QT = ["core", "compose", "research", "storage", "secrets.py", "cli.py", "config.py"]
 UI_FORBIDDEN = {"sqlite3", "requests", "keyring", "app.storage", "app.secrets", "app.research"}
 
 

@@ -1,0 +1,118 @@
+"""Which pages of a company's site to read, and where its feeds are.
+
+From the home page's own links and the sitemap: about/company, press/newsroom/news/blog,
+careers/jobs, products/solutions. Only pages of the same site, never more than asked.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup
+
+CATEGORIES = {
+    "about": ("about", "about-us", "company", "who-we-are", "our-story", "mission", "team", "leadership"),
+    "news": ("press", "newsroom", "news", "blog", "media", "stories", "press-releases", "announcements", "insights"),
+    "careers": ("careers", "jobs", "join-us", "work-with-us", "hiring", "join"),
+    "products": ("products", "product", "solutions", "platform", "services", "customers", "case-studies",
+                 "industries", "pricing"),
+}
+# The order pages are read in when there is room for only a few.
+CATEGORY_ORDER = ("about", "news", "careers", "products")
+FEED_PATHS = ("/feed", "/rss", "/blog/feed", "/news/feed", "/feed.xml", "/rss.xml", "/atom.xml", "/index.xml")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
+              "application/rdf+xml", "text/xml", "application/xml")
+_SKIP_EXT = re.compile(r"\.(?:pdf|jpe?g|png|gif|svg|webp|zip|gz|mp4|mp3|docx?|xlsx?|pptx?|ics|css|js)$", re.I)
+
+
+def same_site(url: str, home: str) -> bool:
+    """Same host, ignoring a leading www."""
+    a, b = urlsplit(url).hostname or "", urlsplit(home).hostname or ""
+    return a.removeprefix("www.") == b.removeprefix("www.")
+
+
+def clean_link(href: str, base: str) -> str | None:
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None
+    url = urljoin(base, href)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or _SKIP_EXT.search(parts.path):
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def categorize(url: str, text: str = "") -> str | None:
+    """The category a link belongs to, from its path segments or its anchor text."""
+    segments = [s.lower() for s in urlsplit(url).path.split("/") if s]
+    words = set(re.findall(r"[a-z-]+", text.lower()))
+    for category in CATEGORY_ORDER:
+        names = CATEGORIES[category]
+        if any(seg in names for seg in segments[:2]) or (len(words) <= 3 and words & set(names)):
+            return category
+    return None
+
+
+def page_links(soup: BeautifulSoup, base: str, home: str) -> list[tuple[str, str]]:
+    """(url, category) of same-site links worth reading, in page order, without repeats."""
+    found: dict[str, str] = {}
+    for a in soup.find_all("a", href=True):
+        url = clean_link(a["href"], base)
+        if not url or not same_site(url, home) or url.rstrip("/") == home.rstrip("/"):
+            continue
+        category = categorize(url, a.get_text(" ", strip=True))
+        if category and url not in found:
+            found[url] = category
+    return list(found.items())
+
+
+def sitemap_links(xml: bytes, home: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(pages worth reading, nested sitemaps) from a sitemap or sitemap index."""
+    locs = [m.decode("utf-8", "replace").strip() for m in re.findall(rb"<loc>\s*(.*?)\s*</loc>", xml, re.S)]
+    pages, nested = [], []
+    for loc in locs[:5000]:
+        loc = loc.replace("&amp;", "&")
+        if not loc.startswith(("http://", "https://")) or not same_site(loc, home):
+            continue
+        if loc.lower().endswith((".xml", ".xml.gz")):
+            nested.append(loc)
+            continue
+        category = categorize(loc)
+        if category:
+            pages.append((loc, category))
+    return pages, nested
+
+
+def choose_pages(candidates: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    """Up to limit pages, spread over the categories (an about page, a news page, careers...),
+    shallow URLs first: /about before /about/board/2019."""
+    by_category: dict[str, list[str]] = {c: [] for c in CATEGORY_ORDER}
+    for url, category in candidates:
+        if url not in by_category[category]:
+            by_category[category].append(url)
+    for urls in by_category.values():
+        urls.sort(key=lambda u: (len([s for s in urlsplit(u).path.split("/") if s]), len(u)))
+    chosen: list[tuple[str, str]] = []
+    while len(chosen) < limit and any(by_category.values()):
+        for category in CATEGORY_ORDER:
+            if by_category[category] and len(chosen) < limit:
+                chosen.append((by_category[category].pop(0), category))
+    return chosen
+
+
+def feed_links(soup: BeautifulSoup, base: str) -> list[str]:
+    """Feeds the page announces with <link rel="alternate">."""
+    feeds = []
+    for link in soup.find_all("link", href=True):
+        rel = " ".join(link.get("rel") or []).lower()
+        kind = (link.get("type") or "").lower()
+        if "alternate" in rel and kind in FEED_TYPES:
+            url = urljoin(base, link["href"])
+            if url.startswith(("http://", "https://")) and url not in feeds:
+                feeds.append(url)
+    return feeds
+
+
+def guess_feed_urls(home: str) -> list[str]:
+    parts = urlsplit(home)
+    return [urlunsplit((parts.scheme, parts.netloc, path, "", "")) for path in FEED_PATHS]

@@ -1,0 +1,800 @@
+"""Page metadata: title, site, description, dates, author, and the company behind the page.
+
+Reads <meta> tags, JSON-LD and a little of the page structure. Never fetches, never raises on bad
+input, and leaves date guessing from the text to the caller (htmldate is too slow to run here).
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
+from bs4.element import NavigableString, PreformattedString, Script, Stylesheet, TemplateString
+
+from app.research.jsonld import jsonld_types, parse_jsonld
+
+__all__ = ["PageMeta", "extract_metadata", "parse_html"]
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str | None
+    site_name: str | None
+    description: str | None
+    published: str | None  # ISO 8601 date or datetime string
+    lang: str | None
+    byline: str | None
+    organization: dict | None  # name, legalName, description, foundingDate, numberOfEmployees, address, sameAs
+    articles: tuple[dict, ...]  # {"headline", "datePublished", "description"} from JSON-LD article types
+    js_only: bool  # almost no readable text without JavaScript
+
+
+EMPTY = PageMeta(None, None, None, None, None, None, None, (), False)
+
+_ARTICLE_TYPES = {
+    "Article", "NewsArticle", "BlogPosting", "Report", "TechArticle", "ScholarlyArticle", "LiveBlogPosting",
+    "AnalysisNewsArticle", "OpinionNewsArticle", "ReportageNewsArticle", "BackgroundNewsArticle",
+    "ReviewNewsArticle", "AskPublicNewsArticle", "SatiricalArticle", "AdvertiserContentArticle",
+    "SocialMediaPosting", "DiscussionForumPosting", "PressRelease",
+}
+# Organization and the LocalBusiness subtypes small businesses actually use; anything named
+# *Organization, *Business or *Store is taken as well (NewsMediaOrganization, OnlineBusiness, ...).
+_ORG_TYPES = {
+    "Organization", "Corporation", "LocalBusiness", "NGO", "Airline", "Consortium", "Project",
+    "FundingScheme", "Restaurant", "Bakery", "BarOrPub", "Brewery", "CafeOrCoffeeShop", "FastFoodRestaurant",
+    "Winery", "FoodEstablishment", "Hotel", "Motel", "LodgingBusiness", "Dentist", "Physician", "Pharmacy",
+    "MedicalClinic", "Hospital", "Optician", "Attorney", "Notary", "LegalService", "ProfessionalService",
+    "AccountingService", "FinancialService", "BankOrCreditUnion", "InsuranceAgency", "RealEstateAgent",
+    "TravelAgency", "EmploymentAgency", "Electrician", "Plumber", "HVACBusiness", "GeneralContractor",
+    "RoofingContractor", "HousePainter", "Locksmith", "MovingCompany", "AutoRepair", "AutoDealer",
+    "BeautySalon", "DaySpa", "HairSalon", "NailSalon", "HealthClub", "ExerciseGym", "ChildCare",
+    "DryCleaningOrLaundry", "EntertainmentBusiness", "Library", "RecyclingCenter", "SelfStorage",
+    "ShoppingCenter", "TouristInformationCenter", "InternetCafe", "RadioStation", "TelevisionStation",
+    "Campground", "CollegeOrUniversity", "School", "Preschool", "HighSchool", "ElementarySchool",
+}
+_ORG_SUFFIXES = ("Organization", "Business", "Store")
+_PAGE_TYPES = {"WebPage", "AboutPage", "ContactPage", "CollectionPage", "ItemPage", "ProfilePage", "FAQPage",
+               "WebSite", "MedicalWebPage", "QAPage", "SearchResultsPage", "CheckoutPage", "RealEstateListing"}
+
+_WS = re.compile(r"\s+")
+_DATE_PREFIX = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})$")
+_TZ_NO_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
+_JS_NOTICE = re.compile(r"(enable|turn on|activate|requires?|need)\W+(\w+\W+){0,4}javascript|javascript\W+(is\W+)?"
+                        r"(required|disabled|must be enabled|needs to be enabled)", re.I)
+# Consent-notice wording, so a bakery's paragraph about its cookies still counts.
+_COOKIE_TEXT = re.compile(
+    r"\b(uses?|using|use of) cookies\b|\bcookies? (policy|settings|preferences|notice|consent)\b|"
+    r"\baccept (all )?cookies\b|\b(verwendet|verwenden|nutzt|nutzen) cookies\b|\butilisons des cookies\b|"
+    r"\butiliza(mos)? cookies\b|\butilizza (i )?cookie\b|\bgebruik(t|en) cookies\b",
+    re.I,
+)
+# After Readability's unlikelyCandidates / okMaybeItsACandidate, plus consent and sign-up furniture.
+_UNLIKELY = re.compile(
+    r"-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|"
+    r"menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|"
+    r"pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|signup|sign-up|modal|share|skip-link|"
+    r"navbar|topbar|toolbar|drawer|offcanvas|announcement|promo",
+    re.I,
+)
+_MAYBE = re.compile(r"and|article|body|column|content|main|shadow", re.I)
+_SKIP_TAGS = {"nav", "footer", "aside", "form", "noscript", "template", "dialog", "menu", "button", "select"}
+_SKIP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "search"}
+_INVISIBLE = {"script", "style", "noscript", "template", "svg", "head", "title", "iframe", "object", "canvas"}
+_APP_ROOTS = {"root", "app", "__next", "__nuxt", "___gatsby", "main-app", "application", "svelte", "q-app"}
+_NOT_TEXT = (PreformattedString, Script, Stylesheet, TemplateString)  # comments, doctype, CDATA, code
+_TITLE_SEPARATORS = r"\|\-–—\\/>»"
+_EXCERPT_MIN = 80
+_EXCERPT_MAX = 1000
+_JS_ONLY_TEXT = 250
+
+
+def parse_html(html: bytes | str, encoding: str | None = None) -> BeautifulSoup:
+    """A lxml BeautifulSoup of html; bytes are decoded from BOM, meta charset or the HTTP charset given."""
+    with warnings.catch_warnings():
+        # Short strings that look like paths, and XHTML served as HTML, are still pages to us.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        if isinstance(html, (bytes, bytearray, memoryview)):
+            data = bytes(html)
+            try:
+                return BeautifulSoup(data, "lxml", from_encoding=_choose_encoding(data, encoding))
+            except Exception:  # lxml rejects some binary input outright
+                text = data.decode(_choose_encoding(data, encoding) or "utf-8", errors="replace")
+        else:
+            text = html if isinstance(html, str) else ""
+        text = text.replace("\x00", "")
+        for parser in ("lxml", "html.parser"):
+            try:
+                return BeautifulSoup(text, parser)
+            except Exception:
+                continue
+        return BeautifulSoup("", "html.parser")
+
+
+def extract_metadata(
+    html: bytes | str | None,
+    url: str | None = None,
+    soup: BeautifulSoup | None = None,
+    *,
+    encoding: str | None = None,
+) -> PageMeta:
+    """Metadata of one page; pass soup to reuse a parse, encoding for the HTTP header's charset."""
+    if soup is None:
+        if html is None:
+            return EMPTY
+        soup = parse_html(html, encoding)
+    try:
+        return _extract(soup, url)
+    except RecursionError:  # absurdly deep markup
+        return EMPTY
+
+
+def _extract(soup: BeautifulSoup, url: str | None) -> PageMeta:
+    meta = _meta_values(soup)
+    objects = parse_jsonld([s for s in (_script_text(t) for t in _jsonld_scripts(soup)) if s])
+    article_objs = [o for o in objects if jsonld_types(o) & _ARTICLE_TYPES]
+    main_article = _main_article(article_objs, url or meta.get("og:url"))
+    articles = _articles(objects)
+    by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    organization_obj = _choose_organization(objects, url, by_id)
+
+    # Title: og:title, then JSON-LD article headline, twitter:title, meta title / Dublin Core title,
+    # then the <title> element with site-name decoration removed (Readability's rules).
+    title = _first(
+        meta.get("og:title"),
+        _text(main_article.get("headline")) if main_article else None,
+        _text(main_article.get("name")) if main_article else None,
+        meta.get("twitter:title"),
+        meta.get("title"),
+        meta.get("dc.title"),
+        meta.get("dcterms.title"),
+        _document_title(soup),
+    )
+
+    # Site name: og:site_name, then the JSON-LD publisher of the article, the organization the page
+    # describes, the WebSite, then application-name.
+    website = next((o for o in objects if "WebSite" in jsonld_types(o)), None)
+    site_name = _first(
+        meta.get("og:site_name"),
+        _name_of(_resolve(main_article.get("publisher"), by_id)) if main_article else None,
+        _text(organization_obj.get("name")) if organization_obj else None,
+        _text(website.get("name")) if website else None,
+        meta.get("application-name"),
+    )
+
+    # Description: the page's own summary tags, then JSON-LD (article, page, organization), and only
+    # then the first real paragraph of body text.
+    page_obj = next((o for o in objects if jsonld_types(o) & _PAGE_TYPES), None)
+    description = _first(
+        meta.get("description"),
+        meta.get("og:description"),
+        meta.get("twitter:description"),
+        meta.get("dc.description"),
+        meta.get("dcterms.description"),
+        meta.get("dc.description.abstract"),
+        _text(main_article.get("description")) if main_article else None,
+        _text(page_obj.get("description")) if page_obj else None,
+        _text(organization_obj.get("description")) if organization_obj else None,
+    ) or _first_paragraph(soup)
+
+    # Published: Open Graph article time, JSON-LD datePublished (article types first), a <time> that
+    # marks itself as the publication date or sits in the page's only article, then Dublin Core and
+    # the assorted CMS date tags. Unparseable values are skipped, not guessed at.
+    published = _first_date(
+        meta.get("article:published_time"),
+        meta.get("og:article:published_time"),
+        meta.get("published_time"),
+        main_article.get("datePublished") if main_article else None,
+        *(o.get("datePublished") for o in objects if jsonld_types(o) & _PAGE_TYPES - {"WebSite"}),
+        *_time_candidates(soup),
+        *(meta.get(k) for k in ("date", "pubdate", "publishdate", "publish_date", "publish-date",
+                                "publication_date", "dc.date", "dc.date.issued", "dc.date.created",
+                                "dcterms.issued", "dcterms.created", "dcterms.date", "citation_publication_date",
+                                "citation_date", "sailthru.date", "article.published", "parsely-pub-date",
+                                "datepublished", "og:published_time", "release_date")),
+    )
+
+    byline = _first(
+        _person(meta.get("author")),
+        _person(meta.get("article:author")),
+        _authors(main_article.get("author"), by_id) if main_article else None,
+        _rel_author(soup),
+        _person(meta.get("dc.creator")),
+    )
+
+    return PageMeta(
+        title=title,
+        site_name=site_name,
+        description=_clip(description),
+        published=published,
+        lang=_lang(soup, meta),
+        byline=byline,
+        organization=_organization(organization_obj) if organization_obj else None,
+        articles=articles,
+        js_only=_js_only(soup),
+    )
+
+
+# --- <meta> and friends -------------------------------------------------------------------------
+
+
+def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
+    """First non-empty content per lowercased meta name / property / itemprop."""
+    values: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        content = tag.get("content")
+        if isinstance(content, list):
+            content = " ".join(content)
+        content = _clean(content)
+        if not content:
+            continue
+        keys: list[str] = []
+        for attr in ("property", "name", "itemprop"):
+            raw = tag.get(attr)
+            if isinstance(raw, list):
+                raw = " ".join(raw)
+            if raw:
+                # Some pages put several keys in one attribute: property="og:title twitter:title".
+                keys.extend(raw.lower().split())
+        for key in keys:
+            values.setdefault(key, content)
+    return values
+
+
+def _jsonld_scripts(soup: BeautifulSoup) -> Iterable[Tag]:
+    for tag in soup.find_all("script"):
+        kind = tag.get("type")
+        if isinstance(kind, str) and kind.split(";")[0].strip().lower() == "application/ld+json":
+            yield tag
+
+
+def _script_text(tag: Tag) -> str:
+    return "".join(str(s) for s in tag.strings)
+
+
+def _lang(soup: BeautifulSoup, meta: dict[str, str]) -> str | None:
+    html = soup.find("html")
+    if isinstance(html, Tag):
+        for attr in ("lang", "xml:lang"):
+            value = html.get(attr)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    for key in ("content-language", "language", "dc.language", "og:locale"):
+        if key in meta:
+            return meta[key].split(",")[0].strip().replace("_", "-") or None
+    for tag in soup.find_all("meta", attrs={"http-equiv": True}):
+        if str(tag.get("http-equiv", "")).lower() == "content-language" and _clean(tag.get("content")):
+            return _clean(tag.get("content")).split(",")[0].strip()
+    return None
+
+
+def _rel_author(soup: BeautifulSoup) -> str | None:
+    for tag in soup.find_all("a", rel=True, limit=None):
+        rel = tag.get("rel")
+        rels = rel if isinstance(rel, list) else str(rel).split()
+        if "author" in (r.lower() for r in rels):
+            name = _person(_inner_text(tag))
+            if name:
+                return name
+    return None
+
+
+def _person(value: str | None) -> str | None:
+    """A person's name, not a profile URL or a handle-only value."""
+    value = _clean(value)
+    if not value or re.match(r"https?://", value, re.I) or len(value) > 200:
+        return None
+    return value
+
+
+# --- titles -------------------------------------------------------------------------------------
+
+
+def _document_title(soup: BeautifulSoup) -> str | None:
+    tag = next((t for t in soup.find_all("title") if t.find_parent("svg") is None), None)
+    original = _clean(_inner_text(tag)) if isinstance(tag, Tag) else None
+    if not original:
+        return None
+    return _readability_title(original, soup)
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _readability_title(original: str, soup: BeautifulSoup) -> str:
+    """Drop " - Site" or "Section: " decoration the way Mozilla Readability does, keeping short titles whole."""
+    current = original
+    hierarchical = False
+    separator = re.compile(rf"\s[{_TITLE_SEPARATORS}]\s")
+    if separator.search(current):
+        hierarchical = bool(re.search(r"\s[\\/>»]\s", current))
+        last = list(separator.finditer(original))[-1]
+        current = original[: last.start()]
+        if _word_count(current) < 3:
+            # Readability cuts at the first separator character; cutting at the first spaced separator
+            # keeps hyphenated words ("draft-ietf-...") and «guillemets» intact.
+            current = original[separator.search(original).end():]
+    elif ": " in current:
+        headings = (_clean(_inner_text(h)) for h in soup.find_all(["h1", "h2"]))
+        if not any(h == original for h in headings):
+            current = original[original.rfind(":") + 1:]
+            if _word_count(current) < 3:
+                current = original[original.find(":") + 1:]
+            elif _word_count(original[: original.find(":")]) > 5:
+                current = original
+    elif len(current) > 150 or len(current) < 15:
+        h1s = soup.find_all("h1", limit=2)
+        if len(h1s) == 1:
+            current = _clean(_inner_text(h1s[0])) or current
+    current = _clean(current) or original
+    words = _word_count(current)
+    if words <= 4 and (
+        not hierarchical or words != _word_count(separator.sub("", original)) - 1
+    ):
+        current = original
+    return current
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def _time_candidates(soup: BeautifulSoup) -> list[str]:
+    """datetime values that mark themselves as the publication date, then the one in a lone <article>."""
+    marked: list[str] = []
+    for tag in soup.find_all(attrs={"itemprop": True}):
+        if "datepublished" in str(tag.get("itemprop", "")).lower().split():
+            value = tag.get("datetime") or tag.get("content")
+            if isinstance(value, str):
+                marked.append(value)
+    for tag in soup.find_all("time"):
+        value = tag.get("datetime")
+        if not isinstance(value, str):
+            continue
+        classes = " ".join(tag.get("class") or []).lower()
+        if tag.has_attr("pubdate") or "publish" in classes or "entry-date" in classes:
+            marked.append(value)
+    articles = [a for a in soup.find_all("article") if a.find_parent("article") is None]
+    if len(articles) == 1:
+        for tag in articles[0].find_all("time"):
+            value = tag.get("datetime")
+            if isinstance(value, str):
+                marked.append(value)
+    return marked
+
+
+def _first_date(*values: Any) -> str | None:
+    for value in values:
+        if isinstance(value, list) and value:
+            value = value[0]
+        date = _iso_date(value) if isinstance(value, str) else None
+        if date:
+            return date
+    return None
+
+
+def _iso_date(value: str) -> str | None:
+    """value as ISO 8601 (kept verbatim when it already is), or None when it is not a plausible date."""
+    text = _clean(value)
+    if not text or len(text) > 64:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = None
+    if parsed is not None and _plausible(parsed.year):
+        if len(text) <= 10:  # a date alone: 2024-03-05, 20240305, 2024-W10-2
+            return parsed.date().isoformat()
+        if text[10] == "T" and re.match(r"\d{4}-\d{2}-\d{2}T", text):
+            return text
+        return parsed.isoformat()
+    # "2020-11-11 12:00:00.000-0600" and similar near-misses.
+    fixed = _TZ_NO_COLON.sub(r"\1:\2", text.replace(" ", "T", 1))
+    try:
+        parsed = datetime.fromisoformat(fixed)
+        if _plausible(parsed.year):
+            return parsed.isoformat()
+    except ValueError:
+        pass
+    match = _DATE_PREFIX.match(text) or _COMPACT_DATE.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            date = datetime(year, month, day)
+        except ValueError:
+            date = None
+        if date and _plausible(year):
+            return date.date().isoformat()
+    try:
+        parsed = parsedate_to_datetime(text)  # RFC 2822, as in feeds and some CMSs
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return parsed.isoformat() if parsed and _plausible(parsed.year) else None
+
+
+def _plausible(year: int) -> bool:
+    return 1970 <= year <= datetime.now().year + 1
+
+
+# --- JSON-LD entities ---------------------------------------------------------------------------
+
+
+def _is_org(obj: Any) -> bool:
+    types = jsonld_types(obj)
+    return bool(types & _ORG_TYPES) or any(t.endswith(_ORG_SUFFIXES) for t in types)
+
+
+def _main_article(articles: list[dict], url: str | None) -> dict | None:
+    """The article the page is; on a listing of several, only the one whose URL is this page's."""
+    if len(articles) == 1:
+        return articles[0]
+    page = _bare_url(url)
+    if not page:
+        return None
+    for obj in articles:
+        entity = obj.get("mainEntityOfPage")
+        refs = [obj.get("url"), obj.get("@id"), entity.get("@id") if isinstance(entity, dict) else entity]
+        if any(isinstance(r, str) and _bare_url(r) == page for r in refs):
+            return obj
+    return None
+
+
+def _bare_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" if host else None
+
+
+def _choose_organization(objects: list[dict], url: str | None, by_id: dict[str, dict]) -> dict | None:
+    """The organization the page speaks for: the richest top-level one, preferring the page's own host."""
+    candidates = [o for o in objects if _is_org(o)]
+    if not candidates:
+        for obj in objects:  # else the publisher of an article or page
+            for key in ("publisher", "provider", "sourceOrganization", "copyrightHolder"):
+                nested = obj.get(key)
+                nested = _resolve(nested[0] if isinstance(nested, list) and nested else nested, by_id)
+                if _is_org(nested):
+                    candidates.append(nested)
+    if not candidates:
+        return None
+    host = _host(url)
+
+    def score(obj: dict) -> int:
+        fields = sum(1 for k in ("name", "legalName", "description", "foundingDate", "numberOfEmployees",
+                                 "address", "sameAs", "logo", "url", "telephone") if obj.get(k))
+        own = bool(host) and any(_host(_text(obj.get(k))) == host for k in ("url", "@id"))
+        return fields + (20 if own else 0)
+
+    return max(candidates, key=score)  # max keeps the first of equals
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _organization(obj: dict) -> dict:
+    same_as = obj.get("sameAs")
+    if isinstance(same_as, str):
+        same_as = [same_as]
+    links = [s.strip() for s in same_as if isinstance(s, str) and s.strip()] if isinstance(same_as, list) else []
+    address = obj.get("address")
+    if not address and isinstance(obj.get("location"), dict):
+        address = obj["location"].get("address")
+    return {
+        "name": _text(obj.get("name")),
+        "legalName": _text(obj.get("legalName")),
+        "description": _text(obj.get("description")),
+        "foundingDate": _text(obj.get("foundingDate")),
+        "numberOfEmployees": _employees(obj.get("numberOfEmployees")),
+        "address": _address(address),
+        "sameAs": list(dict.fromkeys(links)),
+    }
+
+
+def _employees(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return _number(value)
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, dict):
+        exact = value.get("value")
+        if exact not in (None, ""):
+            return _employees(exact)
+        low, high = _number(value.get("minValue")), _number(value.get("maxValue"))
+        if low and high:
+            return low if low == high else f"{low}-{high}"
+        if low:
+            return f"{low}+"
+        if high:
+            return f"up to {high}"
+    return None
+
+
+def _number(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    return _clean(value) if isinstance(value, str) else None
+
+
+def _address(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if v), None)
+    if isinstance(value, str):
+        return _clean(value)
+    if not isinstance(value, dict):
+        return None
+    street = _text(value.get("streetAddress"))
+    locality = _text(value.get("addressLocality"))
+    region = _text(value.get("addressRegion"))
+    postcode = _text(value.get("postalCode"))
+    country = value.get("addressCountry")
+    country = _name_of(country) if isinstance(country, dict) else _text(country)
+    region_part = " ".join(p for p in (region, postcode) if p) or None
+    parts = [p for p in (street, locality, region_part, country) if p]
+    return ", ".join(dict.fromkeys(parts)) or _text(value.get("name"))
+
+
+def _articles(objects: list[dict]) -> tuple[dict, ...]:
+    """Article-type objects at the top level and in blog / list / page containers, deduplicated."""
+    found: list[dict] = []
+
+    def visit(value: Any, depth: int) -> None:
+        if depth > 3 or len(found) >= 100:
+            return
+        if isinstance(value, list):
+            for item in value:
+                visit(item, depth)
+            return
+        if not isinstance(value, dict):
+            return
+        if jsonld_types(value) & _ARTICLE_TYPES:
+            found.append(value)
+        for key in ("mainEntity", "blogPost", "blogPosts", "itemListElement", "item", "hasPart"):
+            if key in value:
+                visit(value[key], depth + 1)
+
+    visit(objects, 0)
+    seen: set[tuple] = set()
+    result = []
+    for obj in found:
+        entry = {
+            "headline": _text(obj.get("headline")) or _text(obj.get("name")),
+            "datePublished": _first_date(obj.get("datePublished")) or _text(obj.get("datePublished")),
+            "description": _text(obj.get("description")),
+        }
+        key = (entry["headline"], entry["datePublished"])
+        if key in seen or not any(entry.values()):
+            continue
+        seen.add(key)
+        result.append(entry)
+    return tuple(result)
+
+
+def _resolve(value: Any, by_id: dict[str, dict]) -> Any:
+    """A bare {"@id": ...} reference replaced by the entity it names elsewhere on the page (Yoast graphs)."""
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+        return by_id.get(value["@id"], value)
+    return value
+
+
+def _name_of(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    return _text(value)
+
+
+def _authors(value: Any, by_id: dict[str, dict]) -> str | None:
+    items = value if isinstance(value, list) else [value]
+    names = [_person(_name_of(_resolve(item, by_id))) for item in items]
+    names = [n for n in dict.fromkeys(names) if n]
+    return ", ".join(names) or None
+
+
+def _text(value: Any) -> str | None:
+    """A JSON-LD value as plain text: strings, {"@value": ...} and first-of-list forms."""
+    if isinstance(value, list):
+        for item in value:
+            text = _text(item)
+            if text:
+                return text
+        return None
+    if isinstance(value, dict):
+        value = value.get("@value")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    return _clean(value) if isinstance(value, str) else None
+
+
+# --- body text ----------------------------------------------------------------------------------
+
+
+def _inner_text(node: Any) -> str:
+    """Text of node with <br> as a space and scripts, styles and comments left out."""
+    if isinstance(node, NavigableString):
+        return str(node) if _is_text(node) else ""
+    if not isinstance(node, Tag):
+        return ""
+    parts: list[str] = []
+    stack: list[Any] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Tag):
+            if current.name == "br":
+                parts.append(" ")
+            elif current.name not in _INVISIBLE or current is node:
+                stack.extend(reversed(current.contents))
+        elif _is_text(current):
+            parts.append(str(current))
+    return "".join(parts)
+
+
+def _is_text(node: Any) -> bool:
+    return isinstance(node, NavigableString) and not isinstance(node, _NOT_TEXT)
+
+
+def _first_paragraph(soup: BeautifulSoup) -> str | None:
+    """The first substantial paragraph of the content, outside navigation, banners and footers."""
+    scopes: list[Tag] = []
+    for name in ("article", "main"):
+        found = soup.find(name) or (soup.find(attrs={"role": "main"}) if name == "main" else None)
+        if isinstance(found, Tag):
+            scopes.append(found)
+    body = soup.find("body")
+    scopes.append(body if isinstance(body, Tag) else soup)
+    for scope in scopes:
+        for p in scope.find_all("p"):
+            if _skipped(p, scope):
+                continue
+            text = _clean(_inner_text(p))
+            if text and len(text) >= _EXCERPT_MIN and not _COOKIE_TEXT.search(text):
+                return text
+    return None
+
+
+def _skipped(tag: Tag, scope: Tag) -> bool:
+    node: Tag | None = tag
+    while node is not None and node is not scope and node.name not in ("body", "html", "[document]"):
+        if node.name in _SKIP_TAGS or (node.name == "header" and scope.name not in ("article",)):
+            return True
+        if _hidden(node):
+            return True
+        role = node.get("role")
+        if isinstance(role, str) and role.lower() in _SKIP_ROLES:
+            return True
+        if node.name not in ("article", "main"):
+            marker = " ".join(node.get("class") or []) + " " + str(node.get("id") or "")
+            if marker.strip() and _UNLIKELY.search(marker) and not _MAYBE.search(marker):
+                return True
+        node = node.parent
+    return False
+
+
+def _hidden(node: Tag) -> bool:
+    if node.has_attr("hidden") or str(node.get("aria-hidden", "")).lower() == "true":
+        return True
+    style = str(node.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    classes = node.get("class") or []
+    return any(c.lower() in ("hidden", "sr-only", "visually-hidden", "screen-reader-text") for c in classes)
+
+
+def _js_only(soup: BeautifulSoup) -> bool:
+    """Almost no text without JavaScript, plus a sign that scripts are meant to draw the page."""
+    body = soup.find("body")
+    if not isinstance(body, Tag):
+        return False
+    visible = _visible_text_length(body, _JS_ONLY_TEXT)
+    if visible >= _JS_ONLY_TEXT:
+        return False
+    if any(_JS_NOTICE.search(_inner_text(n)) for n in soup.find_all("noscript")):
+        return True
+    if not any(_executable(t) for t in soup.find_all("script")):
+        return False  # a thin page, but nothing is waiting to render it
+    empty_root = any(
+        str(el.get("id")).lower() in _APP_ROOTS and _visible_text_length(el, 40) < 40
+        for el in body.find_all(id=True)
+    ) or body.find(re.compile(r"^[a-z]+-root$")) is not None
+    return empty_root or visible < 40
+
+
+def _executable(script: Tag) -> bool:
+    kind = script.get("type")
+    if not isinstance(kind, str) or not kind.strip():
+        return True
+    kind = kind.split(";")[0].strip().lower()
+    return kind == "module" or "javascript" in kind or "ecmascript" in kind
+
+
+def _visible_text_length(node: Tag, limit: int) -> int:
+    total = 0
+    stack: list[Any] = list(reversed(node.contents))
+    while stack and total < limit:
+        current = stack.pop()
+        if isinstance(current, Tag):
+            if current.name not in _INVISIBLE and not _hidden(current):
+                stack.extend(reversed(current.contents))
+        elif _is_text(current):
+            total += len(_WS.sub(" ", str(current)).strip())
+    return total
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = _WS.sub(" ", value.replace("\u00a0", " ")).strip()
+    return text or None
+
+
+def _first(*values: str | None) -> str | None:
+    for value in values:
+        text = _clean(value)
+        if text:
+            return text
+    return None
+
+
+def _clip(text: str | None) -> str | None:
+    if not text or len(text) <= _EXCERPT_MAX:
+        return text
+    cut = text[:_EXCERPT_MAX].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _choose_encoding(data: bytes, declared: str | None) -> str | None:
+    """The encoding to try first, or None to let bs4 sniff (BOM, then <meta charset>, then detection).
+
+    Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever a header or meta tag claims:
+    "ISO-8859-1" defaults are common and the reverse accident almost never decodes cleanly.
+    """
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    sample = data[:200_000]
+    if not sample.isascii():
+        try:
+            sample.decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(sample) - 4 and len(data) > len(sample):  # a character cut by the sample
+                return "utf-8"
+    if declared:
+        try:
+            return codecs.lookup(declared.strip().strip("\"'")).name
+        except LookupError:
+            return None
+    return None

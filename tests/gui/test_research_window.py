@@ -1,0 +1,109 @@
+"""Research from the window: facts stream in, problems are listed, Cancel works, the UI never stalls."""
+import sqlite3
+import time
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
+
+import app.research.news as news
+from app.services.research_service import ResearchService
+from app.storage.database import open_store
+from app.storage.repo import WorkspaceRepo
+from tests.fixtures.company_site import endpoints, serve_company
+from tests.fixtures.http_server import LocalServer
+from tests.gui.test_first_flow import find
+
+
+@pytest.fixture(autouse=True)
+def no_gdelt_spacing(monkeypatch):
+    monkeypatch.setattr(news, "_gdelt_spacing", news._Spacing(0.0))
+
+
+@pytest.fixture
+def site():
+    with LocalServer() as server:
+        yield serve_company(server)
+
+
+def window_for(qtbot, open_window, earned_home, site, **overrides):
+    store = open_store(earned_home / "earned.db")
+    WorkspaceRepo(store.conn).add_prospect("Northwind Robotics", site.base + "/")
+    store.conn.close()
+    window = open_window()
+    window.research_service = None  # replaced below with test settings
+    service = ResearchService(earned_home / "earned.db", parent=window.service,
+                              overrides={"crawl_delay": 0.0, "endpoints": endpoints(site), **overrides})
+    # Re-wire the window to the test's service (same connections as MainWindow makes).
+    window.research_service = service
+    service.started.connect(lambda pid: window.research.show_running(True))
+    service.progress.connect(window._on_research_progress)
+    service.fact_found.connect(window.service.add_found_fact)
+    service.error_found.connect(window._on_research_error)
+    service.finished.connect(window._on_research_finished)
+    window.research.cancel_research_clicked.connect(service.cancel)
+    qtbot.waitUntil(lambda: window.research.research.isEnabled())
+    return window, service
+
+
+def test_research_streams_facts_lists_problems_and_saves(qtbot, open_window, earned_home, site):
+    window, service = window_for(qtbot, open_window, earned_home, site)
+    facts = find(window, QListWidget, "factList")
+    with qtbot.waitSignal(service.finished, timeout=20_000) as done:
+        window._research()
+    result = done.args[1]
+    assert result.facts and not result.cancelled
+    qtbot.waitUntil(lambda: facts.count() == len(result.facts), timeout=5000)
+    shown = " ".join(facts.item(i).text() for i in range(facts.count()))
+    assert "second factory in Tacoma" in shown and "Series C" in shown
+    errors = find(window, QListWidget, "researchErrors")
+    assert errors.isVisible() and any("JavaScript" in errors.item(i).text() for i in range(errors.count()))
+    assert "Research done" in find(window, QLabel, "researchProgress").text()
+    saved = sqlite3.connect(earned_home / "earned.db").execute("SELECT count(*) FROM facts").fetchone()[0]
+    assert saved == len(result.facts)
+
+    # Again: the same facts are refreshed, not duplicated.
+    with qtbot.waitSignal(service.finished, timeout=20_000):
+        window._research()
+    window.service.wait(5000)
+    again = sqlite3.connect(earned_home / "earned.db").execute("SELECT count(*) FROM facts").fetchone()[0]
+    assert again == saved
+
+
+def test_slow_site_never_stalls_the_window_and_cancel_keeps_what_was_found(qtbot, open_window, earned_home, site):
+    slow = site.routes["/about"]
+    site.routes["/about"] = lambda req: (200, {"Content-Type": "text/html"},
+                                         ((chunk, 0.05) for chunk in [slow(req)[2][i:i + 200]
+                                                                      for i in range(0, len(slow(req)[2]), 200)]))
+    site.routes["/news"] = lambda req: (200, {"Content-Type": "text/html"}, ((b" ", 0.2) for _ in range(200)))
+    window, service = window_for(qtbot, open_window, earned_home, site, deadline=30.0)
+
+    gaps, clock = [], QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick():
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+    window._research()
+    facts = find(window, QListWidget, "factList")
+    qtbot.waitUntil(lambda: facts.count() > 0, timeout=15_000)  # the home page's facts arrive first
+    qtbot.wait(1500)  # the event loop runs while the slow pages drip in: this is what is measured
+    assert service.is_running()
+    cancel = find(window, QPushButton, "cancelResearchButton")
+    assert cancel.isVisible()
+    started = time.monotonic()
+    with qtbot.waitSignal(service.finished, timeout=10_000) as done:
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    timer.stop()
+    assert time.monotonic() - started < 5
+    assert done.args[1].cancelled and done.args[1].facts
+    assert not cancel.isVisible() and find(window, QPushButton, "researchButton").isEnabled()
+    assert len(gaps) > 150
+    assert max(gaps) <= 50, f"the main thread stalled for {max(gaps)} ms"

@@ -1,0 +1,167 @@
+"""A whole research run against a company site, its feed and news APIs on 127.0.0.1."""
+import json
+import time
+
+import pytest
+
+import app.research.news as news
+from app.research.fetcher import Fetcher
+from app.research.pipeline import ResearchOptions, Researcher
+from tests.fixtures.company_site import endpoints, serve_company
+from tests.fixtures.http_server import LocalServer
+
+
+@pytest.fixture(autouse=True)
+def no_gdelt_spacing(monkeypatch):
+    monkeypatch.setattr(news, "_gdelt_spacing", news._Spacing(0.0))
+
+
+@pytest.fixture
+def site():
+    with LocalServer() as server:
+        yield serve_company(server)
+
+
+def run(site, **kw):
+    opts = ResearchOptions(**{"name": "Northwind Robotics", "url": site.base + "/", "endpoints": endpoints(site),
+                              "crawl_delay": 0.0, **kw})
+    events = []
+    result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5, redact=tuple(opts.keys.values())),
+                        on_event=lambda kind, payload: events.append((kind, payload))).run()
+    return result, events
+
+
+def texts(result, kind=None):
+    return [f.text for f in result.facts if kind is None or f.kind == kind]
+
+
+def test_end_to_end_site_feed_and_news(site):
+    result, events = run(site)
+    out = result.to_json()
+    assert out["company"] == {"name": "Northwind Robotics", "website": site.base + "/",
+                              "description": "Northwind Robotics builds autonomous forklifts for mid-size warehouses."}
+    urls = {p["url"] for p in out["pages"]}
+    assert {site.base + "/", site.base + "/about", site.base + "/news", site.base + "/careers"} <= urls
+    site_facts = " | ".join(texts(result, "site"))
+    assert "second factory in Tacoma" in site_facts and "$45 million Series C" in site_facts
+    assert "12 field service technicians" in site_facts
+    assert "Northwind Robotics was founded in 2014." in texts(result, "site")
+    # Content, not navigation, footer, or robots-disallowed pages.
+    assert "All rights reserved" not in site_facts and "newsletter" not in site_facts
+    assert "Secret plans" not in site_facts and site.hits("/private/plans") == 0
+    news_page = next(p for p in out["pages"] if p["url"] == site.base + "/news")
+    assert news_page["published"].startswith("2026-10-14")
+    # The feed, and news that names the company (the unrelated GDELT story is dropped).
+    assert any("Tacoma factory" in t for t in texts(result, "feed"))
+    assert texts(result, "news") == ["Northwind Robotics lands order from Cascadia Cold Chain"]
+    gdelt_fact = next(f for f in result.facts if f.kind == "news")
+    assert gdelt_fact.published == "2026-11-05" and gdelt_fact.source_title == "freightwaves.example"
+    # Every fact cites where it came from.
+    assert all(f.source_url.startswith(site.base) for f in result.facts)
+    # The JavaScript-only page is listed as such, with what its metadata offered.
+    assert any(e.kind == "js-only" and e.url.endswith("/products") for e in result.errors)
+    assert any("2,000 kg" in t for t in texts(result, "site"))
+    assert ("fact", result.facts[0]) in events and any(k == "progress" for k, _ in events)
+    json.dumps(out)  # the CLI's shape is JSON-able
+
+
+def test_url_only_finds_the_name_for_news(site):
+    result, _ = run(site, name=None)
+    assert result.company["name"] == "Northwind Robotics"
+    assert texts(result, "news") == ["Northwind Robotics lands order from Cascadia Cold Chain"]
+
+
+def test_max_pages_is_respected(site):
+    result, _ = run(site, max_pages=2)
+    assert len(result.pages) == 2
+
+
+def test_gdelt_throttle_text_is_an_error_not_a_crash(site):
+    site.route("/gdelt", body="Please limit requests to one every 5 seconds.", content_type="text/plain")
+    result, _ = run(site)
+    [error] = [e for e in result.errors if e.source == "gdelt"]
+    assert error.kind == "http-status" and "one every 5 seconds" in error.message
+    assert texts(result, "site")  # the other sources' facts are kept
+
+
+def test_malformed_feed_and_malformed_jsonld_keep_partial_results(site):
+    site.route("/news/feed.xml", body="<rss><channel><item><title>broken", content_type="application/rss+xml")
+    result, _ = run(site)
+    assert texts(result, "site")
+    assert not texts(result, "feed") or all("broken" not in t for t in texts(result, "feed"))
+
+
+def test_keys_never_reach_results_or_errors(site):
+    key_a, key_b = "newsapi-key-planted-9f8e7d", "gnews-key-planted-1a2b3c"
+
+    def newsapi(req):
+        assert req.headers.get("X-Api-Key") == key_a and key_a not in req.path
+        return 401, {"Content-Type": "application/json"}, json.dumps(
+            {"status": "error", "message": f"Your API key {key_a} is invalid."}).encode()
+
+    site.routes["/newsapi"] = newsapi
+    site.route("/gnews", status=403, body=f"bad apikey={key_b}", content_type="text/plain")
+    result, _ = run(site, keys={"newsapi": key_a, "gnews": key_b})
+    dumped = json.dumps(result.to_json())
+    assert key_a not in dumped and key_b not in dumped
+    assert {e.source for e in result.errors} >= {"newsapi", "gnews"}
+
+
+def test_newsapi_and_gnews_items_become_news_facts(site):
+    site.route("/newsapi", body=json.dumps({"status": "ok", "articles": [
+        {"title": "Northwind Robotics opens Rotterdam office", "description": "The forklift maker expands. More.",
+         "url": site.base + "/a", "publishedAt": "2026-11-10T08:00:00Z", "source": {"name": "Logistics Weekly"}}]}),
+               content_type="application/json")
+    site.route("/gnews", body=json.dumps({"articles": [
+        {"title": "Northwind Robotics hires EMEA sales head", "description": "",
+         "url": site.base + "/b", "publishedAt": "2026-11-12T08:00:00Z", "source": {"name": "Robot Report"}}]}),
+               content_type="application/json")
+    result, _ = run(site, keys={"newsapi": "k1", "gnews": "k2"})
+    news_facts = {f.text: f for f in result.facts if f.kind == "news"}
+    assert "Northwind Robotics opens Rotterdam office: The forklift maker expands." in news_facts
+    assert news_facts["Northwind Robotics hires EMEA sales head"].published == "2026-11-12"
+
+
+def test_google_news_only_when_opted_in(site):
+    rss = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Google News</title><item>"
+           "<title>Northwind Robotics wins safety award - Tacoma Daily</title><link>" + site.base + "/g</link>"
+           "<pubDate>Wed, 12 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>")
+    site.route("/google-news", body=rss, content_type="application/rss+xml")
+    result, _ = run(site)
+    assert site.hits("/google-news") == 0
+    result, _ = run(site, sources={"google-news": True})
+    fact = next(f for f in result.facts if f.text == "Northwind Robotics wins safety award")
+    assert fact.source_title == "Tacoma Daily"
+
+
+def test_offline_run_reports_offline():
+    with LocalServer() as s:
+        base = s.base
+    opts = ResearchOptions(name="Northwind", url=base + "/", endpoints={"gdelt": base + "/gdelt"}, crawl_delay=0)
+    result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=3)).run()
+    assert result.facts == [] and {e.kind for e in result.errors} == {"offline"}
+
+
+def test_cancel_stops_quickly_and_keeps_what_was_found(site):
+    site.route("/robots.txt", body="User-agent: *\nCrawl-delay: 5\n", content_type="text/plain")
+    opts = ResearchOptions(name="Northwind Robotics", url=site.base + "/", endpoints=endpoints(site),
+                           sources={"gdelt": False})
+    researcher = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=10))
+    import threading
+
+    threading.Timer(0.5, researcher.cancel.set).start()
+    started = time.monotonic()
+    result = researcher.run()
+    assert time.monotonic() - started < 3
+    assert result.cancelled and texts(result, "site")  # the home page's facts are kept
+
+
+def test_needs_a_name_or_a_url():
+    with pytest.raises(ValueError):
+        Researcher(ResearchOptions())
+
+
+def test_researching_twice_in_one_session_finds_the_same_facts(site):
+    first, _ = run(site)
+    second, _ = run(site)
+    assert texts(first, "site") == texts(second, "site")
