@@ -7,6 +7,7 @@ guesses ISO-8859-1 for text/* without a charset, which turns UTF-8 into mojibake
 from __future__ import annotations
 
 import email.utils
+import logging
 import socket
 import threading
 import time
@@ -27,6 +28,10 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", 
 API_TYPES = ("application/json", "text/json", "text/plain", "text/javascript", "application/javascript")
 ROBOTS_TYPES = ("text/plain",)
 MB = 1024 * 1024
+
+# urllib3 logs every request URL at DEBUG, and GNews takes its API key in the URL: keep those
+# lines out of any log, whatever level the app runs at.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
 
 def user_agent(contact: str = "") -> str:

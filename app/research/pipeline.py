@@ -91,8 +91,12 @@ class Researcher:
         self._emit("progress", (source, text))
 
     def _fact(self, fact: FoundFact) -> None:
-        if fact.published and len(fact.published) > 10 and fact.published[4:5] == "-":
-            fact = FoundFact(fact.kind, fact.text, fact.source_url, fact.source_title, fact.published[:10])
+        published = fact.published
+        if published and len(published) > 10 and published[4:5] == "-":
+            published = published[:10]
+        # An API may echo the key back (in a link, say): it must not become part of a fact.
+        clean = self.fetcher.clean
+        fact = FoundFact(fact.kind, clean(fact.text), clean(fact.source_url), clean(fact.source_title), published)
         key = (fact.kind, " ".join(fact.text.lower().split()))
         with self._lock:
             if key in self._fact_keys or not fact.text.strip():

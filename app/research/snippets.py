@@ -49,7 +49,7 @@ def split_sentences(text: str) -> list[str]:
     text = _CONTINUATION_RE.sub(" ", text)
     out: list[str] = []
     for part in _SPLIT_RE.split(text):
-        part = " ".join(part.split())
+        part = _LEAD_JUNK_RE.sub("", " ".join(part.split()))
         if not part:
             continue
         if out and _ABBREV_END_RE.search(out[-1]):
@@ -59,12 +59,17 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_CODEISH_RE = re.compile(r"https?://|www\.|\S{40,}|[{}<>=|\\]|&\w+;")
+# "<sup>24</sup>See..." comes out of extraction as "24See"; list items as "- item".
+_LEAD_JUNK_RE = re.compile(r"^(?:[-*•·▪]\s+|\d{1,3}(?=[A-Z][a-z]))")
+
+
 def score_sentence(sentence: str) -> float:
     """How citable a sentence is; 0 or less means not at all."""
     words = _WORD_RE.findall(sentence)
     n = len(words)
-    if n < MIN_WORDS or n > MAX_WORDS or _BOILERPLATE_RE.search(sentence):
-        return 0.0
+    if n < MIN_WORDS or n > MAX_WORDS or _BOILERPLATE_RE.search(sentence) or _CODEISH_RE.search(sentence):
+        return 0.0  # too short or long, page furniture, or code and links rather than prose
     if sentence.endswith("?") or sentence[-1:] not in ".!\"'”’)" and n < 12:
         return 0.0  # questions and fragments (menu items, headings) don't stand alone
     score = 1.0

@@ -165,3 +165,30 @@ def test_researching_twice_in_one_session_finds_the_same_facts(site):
     first, _ = run(site)
     second, _ = run(site)
     assert texts(first, "site") == texts(second, "site")
+
+
+def test_planted_keys_reach_no_database_log_or_message(site, tmp_path, caplog):
+    import logging
+
+    from app.storage.database import open_store
+    from app.storage.repo import WorkspaceRepo
+
+    key_a, key_b = "newsapi-key-planted-5c4d", "gnews-key-planted-7e8f"
+    site.route("/newsapi", body=json.dumps({"status": "ok", "articles": [
+        {"title": "Northwind Robotics opens Rotterdam office", "description": f"echo {key_a}",
+         "url": site.base + f"/a?apiKey={key_a}", "publishedAt": "2026-11-10T08:00:00Z"}]}),
+               content_type="application/json")
+    site.route("/gnews", status=500, body=f"upstream failed for apikey={key_b}", content_type="text/plain")
+    caplog.set_level(logging.DEBUG)
+    result, events = run(site, keys={"newsapi": key_a, "gnews": key_b})
+    store = open_store(tmp_path / "earned.db")
+    repo = WorkspaceRepo(store.conn)
+    pid = repo.add_prospect("Northwind Robotics").id
+    for f in result.facts:
+        repo.add_fact(pid, f.kind, f.text, f.source_url, f.source_title, f.published)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.conn.close()
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    everything = json.dumps(result.to_json()) + caplog.text + repr(events)
+    for key in (key_a, key_b):
+        assert key not in everything and key.encode() not in on_disk
