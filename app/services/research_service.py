@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 
 from app.config import research_options
-from app.research.pipeline import Researcher
+from app.research.pipeline import DEFAULT_SOURCES, Researcher  # noqa: F401 - DEFAULT_SOURCES for the UI
 from app.storage.repo import WorkspaceRepo
 
 from .tasks import TaskRunner

@@ -38,6 +38,7 @@ class WorkspaceService(QObject):
     prospect_updated = Signal(object)
     touches_loaded = Signal(int, list)  # prospect id, [Touch] oldest first
     rule_overrides_loaded = Signal(dict)  # {"rule-id": {"param": value}}
+    settings_loaded = Signal(dict)  # {key: value} for the keys asked
     failed = Signal(str)  # a message for the rep
 
     def __init__(self, db_path: Path, seed_demo: bool = True, parent: QObject | None = None):
@@ -133,6 +134,22 @@ class WorkspaceService(QObject):
                                                   fact.source_title, fact.published)[0],
             self.fact_added.emit,
         )
+
+    def load_settings(self, defaults: dict) -> None:
+        """Workspace settings (JSON values); missing keys come back with their defaults."""
+        self._submit("loading settings",
+                     lambda: {k: self._require_repo().get_setting(k, v) for k, v in defaults.items()},
+                     self.settings_loaded.emit)
+
+    def save_settings(self, values: dict) -> None:
+        def work():
+            repo = self._require_repo()
+            with repo.transaction():
+                for key, value in values.items():
+                    repo.set_setting(key, value)
+            return values
+
+        self._submit("saving settings", work, self.settings_loaded.emit)
 
     def load_draft(self, prospect_id: int) -> None:
         self._submit(

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit,
-    QScrollArea, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
+    QPlainTextEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from app.core.errors import InputError
+from app.core.text import sanitize
 from app.core.validate import NoteInput, ProspectInput, note_input, prospect_input
 
 
@@ -148,4 +149,59 @@ class RuleSettingsDialog(QDialog):
             if edit.value() != default:
                 overrides.setdefault(rule_id, {})[name] = edit.value()
         self.value = overrides
+        self.accept()
+
+
+RESEARCH_SOURCES = (
+    ("site", "The company's own website", ""),
+    ("feeds", "The company's news feeds (RSS, Atom, JSON Feed)", ""),
+    ("gdelt", "GDELT news search (free, no key)", ""),
+    ("newsapi", "NewsAPI.org (needs a key saved in the keychain)", ""),
+    ("gnews", "GNews.io (needs a key saved in the keychain)", ""),
+    ("google-news", "Google News search",
+     "Google News results are for personal, non-commercial use under Google's terms: turn this on only if "
+     "that fits how you use Earned."),
+)
+
+
+class ResearchSettingsDialog(QDialog):
+    """Which sources research uses, and the contact named in Earned's User-Agent."""
+
+    def __init__(self, sources: dict, contact: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("researchSettingsDialog")
+        self.setWindowTitle("Research sources")
+        self.value: dict = {}
+        layout = QVBoxLayout(self)
+        self.boxes: dict[str, QCheckBox] = {}
+        for key, label, note in RESEARCH_SOURCES:
+            box = QCheckBox(label)
+            box.setObjectName(f"source-{key}")
+            box.setChecked(bool(sources.get(key)))
+            layout.addWidget(box)
+            if note:
+                terms = QLabel(note)
+                terms.setObjectName(f"source-{key}-terms")
+                terms.setTextFormat(Qt.TextFormat.PlainText)
+                terms.setWordWrap(True)
+                terms.setStyleSheet("color: palette(mid); margin-left: 22px;")
+                layout.addWidget(terms)
+            self.boxes[key] = box
+        form = QFormLayout()
+        self.contact = QLineEdit(contact)
+        self.contact.setObjectName("userAgentContact")
+        self.contact.setPlaceholderText("optional: an email address site owners can reach you at")
+        self.contact.setAccessibleName("Contact for site owners")
+        form.addRow("Contact in User-Agent:", self.contact)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("dialogSaveButton")
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _save(self) -> None:
+        contact, _ = sanitize(self.contact.text())
+        self.value = {"research_sources": {k: b.isChecked() for k, b in self.boxes.items()},
+                      "user_agent_contact": " ".join(contact.split())[:200]}
         self.accept()

@@ -11,11 +11,11 @@ from app import APP_NAME
 from app.compose.rulepack import RulePackError, default_pack
 from app.core.models import Fact, Prospect
 from app.core.text import strip_citations
-from app.services.research_service import ResearchService
+from app.services.research_service import DEFAULT_SOURCES, ResearchService
 from app.services.workspace_service import WorkspaceService
 
 from .composer_pane import GATE_RULE, ComposerPane
-from .dialogs import NewProspectDialog, NoteDialog, RuleSettingsDialog
+from .dialogs import NewProspectDialog, NoteDialog, ResearchSettingsDialog, RuleSettingsDialog
 from .research_pane import ResearchPane
 
 
@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
         thresholds.setObjectName("ruleSettingsAction")
         thresholds.triggered.connect(self._edit_thresholds)
         settings.addAction(thresholds)
+        sources = QAction("Research &sources…", self)
+        sources.setObjectName("researchSettingsAction")
+        sources.triggered.connect(self._edit_sources)
+        settings.addAction(sources)
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -202,6 +206,17 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.service.save_rule_overrides(dialog.value))
         dialog.open()
+
+    def _edit_sources(self) -> None:
+        def show(values: dict) -> None:
+            self.service.settings_loaded.disconnect(show)
+            dialog = ResearchSettingsDialog(values["research_sources"], values["user_agent_contact"], self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.accepted.connect(lambda: self.service.save_settings(dialog.value))
+            dialog.open()
+
+        self.service.settings_loaded.connect(show)
+        self.service.load_settings({"research_sources": dict(DEFAULT_SOURCES), "user_agent_contact": ""})
 
     def _on_draft_loaded(self, prospect_id: int, draft) -> None:
         if prospect_id != self.research.current_prospect_id():

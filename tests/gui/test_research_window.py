@@ -107,3 +107,23 @@ def test_slow_site_never_stalls_the_window_and_cancel_keeps_what_was_found(qtbot
     assert not cancel.isVisible() and find(window, QPushButton, "researchButton").isEnabled()
     assert len(gaps) > 150
     assert max(gaps) <= 50, f"the main thread stalled for {max(gaps)} ms"
+
+
+def test_sources_are_switched_in_settings_and_google_news_shows_its_terms(qtbot, open_window, earned_home, site):
+    from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit
+
+    window, service = window_for(qtbot, open_window, earned_home, site)
+    window.findChild(type(window.menuBar().actions()[0]), "researchSettingsAction").trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QDialog)))
+    dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
+    google = dialog.findChild(QCheckBox, "source-google-news")
+    assert not google.isChecked()
+    assert "non-commercial" in dialog.findChild(QLabel, "source-google-news-terms").text()
+    dialog.findChild(QCheckBox, "source-gdelt").setChecked(False)
+    dialog.findChild(QLineEdit, "userAgentContact").setText("rep@example.com")
+    with qtbot.waitSignal(window.service.settings_loaded, timeout=5000):
+        qtbot.mouseClick(dialog.findChild(QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(service.finished, timeout=20_000):
+        window._research()
+    assert site.hits("/gdelt") == 0
+    assert all("rep@example.com" in agent for _, path, agent in site.log if path == "/")
