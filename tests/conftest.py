@@ -77,3 +77,21 @@ def secret_service_env():
         os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
     subprocess.run(["pkill", "-f", "gnome-keyring-daemon --unlock --components=secrets"], check=False)
     os.kill(int(pid), signal.SIGTERM)
+
+
+@pytest.fixture
+def no_gdelt_spacing(monkeypatch):
+    """GDELT's 5-second spacing between requests, off for tests against the local server."""
+    import app.research.news as news
+
+    monkeypatch.setattr(news, "_gdelt_spacing", news._Spacing(0.0))
+
+
+@pytest.fixture
+def site(no_gdelt_spacing):
+    """The test company's website, feed and news APIs on 127.0.0.1."""
+    from tests.fixtures.company_site import serve_company
+    from tests.fixtures.http_server import LocalServer
+
+    with LocalServer() as server:
+        yield serve_company(server)

@@ -123,12 +123,8 @@ def _iso_date(value) -> str | None:
         return None
 
 
-def newsapi(fetcher: Fetcher, name: str, key: str, settings: dict | None = None) -> list[NewsItem]:
-    url = f"{base_url('newsapi', settings)}?q={quote_plus(chr(34) + name + chr(34))}&sortBy=publishedAt&pageSize=20"
-    got = fetcher.fetch(url, kind="api", headers={"X-Api-Key": key})  # the key in a header, not the URL
-    data = _parse_json(got.body, url, "NewsAPI")
-    if data.get("status") == "error":
-        raise FetchError("http-status", url, f"NewsAPI said: {fetcher.clean(str(data.get('message', 'error')))}")
+def _articles(data: dict, name: str) -> list[NewsItem]:
+    """NewsAPI and GNews answer in the same shape: {"articles": [{title, description, url, publishedAt, source}]}."""
     items = []
     for a in data.get("articles") or []:
         if isinstance(a, dict) and a.get("url") and a.get("title"):
@@ -136,6 +132,15 @@ def newsapi(fetcher: Fetcher, name: str, key: str, settings: dict | None = None)
             items.append(NewsItem(" ".join(a["title"].split()), " ".join(str(a.get("description") or "").split()),
                                   a["url"], source, _iso_date(a.get("publishedAt"))))
     return [i for i in items if _mentions(i, name)]
+
+
+def newsapi(fetcher: Fetcher, name: str, key: str, settings: dict | None = None) -> list[NewsItem]:
+    url = f"{base_url('newsapi', settings)}?q={quote_plus(chr(34) + name + chr(34))}&sortBy=publishedAt&pageSize=20"
+    got = fetcher.fetch(url, kind="api", headers={"X-Api-Key": key})  # the key in a header, not the URL
+    data = _parse_json(got.body, url, "NewsAPI")
+    if data.get("status") == "error":
+        raise FetchError("http-status", url, f"NewsAPI said: {fetcher.clean(str(data.get('message', 'error')))}")
+    return _articles(data, name)
 
 
 def gnews(fetcher: Fetcher, name: str, key: str, settings: dict | None = None) -> list[NewsItem]:
@@ -145,13 +150,7 @@ def gnews(fetcher: Fetcher, name: str, key: str, settings: dict | None = None) -
     data = _parse_json(got.body, fetcher.clean(url), "GNews")
     if data.get("errors"):
         raise FetchError("http-status", fetcher.clean(url), f"GNews said: {fetcher.clean(str(data['errors']))}")
-    items = []
-    for a in data.get("articles") or []:
-        if isinstance(a, dict) and a.get("url") and a.get("title"):
-            source = (a.get("source") or {}).get("name") or _domain(a["url"])
-            items.append(NewsItem(" ".join(a["title"].split()), " ".join(str(a.get("description") or "").split()),
-                                  a["url"], source, _iso_date(a.get("publishedAt"))))
-    return [i for i in items if _mentions(i, name)]
+    return _articles(data, name)
 
 
 def google_news(fetcher: Fetcher, name: str, settings: dict | None = None) -> list[NewsItem]:

@@ -2,28 +2,14 @@
 import sqlite3
 import time
 
-import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
 
-import app.research.news as news
 from app.services.research_service import ResearchService
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
-from tests.fixtures.company_site import endpoints, serve_company
-from tests.fixtures.http_server import LocalServer
+from tests.fixtures.company_site import endpoints
 from tests.gui.test_first_flow import find
-
-
-@pytest.fixture(autouse=True)
-def no_gdelt_spacing(monkeypatch):
-    monkeypatch.setattr(news, "_gdelt_spacing", news._Spacing(0.0))
-
-
-@pytest.fixture
-def site():
-    with LocalServer() as server:
-        yield serve_company(server)
 
 
 def window_for(qtbot, open_window, earned_home, site, **overrides):

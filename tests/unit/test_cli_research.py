@@ -5,14 +5,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import run_app
-from tests.fixtures.company_site import serve_company
 from tests.fixtures.http_server import LocalServer
-
-
-@pytest.fixture
-def site():
-    with LocalServer() as server:
-        yield serve_company(server)
 
 
 def research(home, site, *args):

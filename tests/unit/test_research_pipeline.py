@@ -4,22 +4,10 @@ import time
 
 import pytest
 
-import app.research.news as news
 from app.research.fetcher import Fetcher
 from app.research.pipeline import ResearchOptions, Researcher
-from tests.fixtures.company_site import endpoints, serve_company
+from tests.fixtures.company_site import endpoints
 from tests.fixtures.http_server import LocalServer
-
-
-@pytest.fixture(autouse=True)
-def no_gdelt_spacing(monkeypatch):
-    monkeypatch.setattr(news, "_gdelt_spacing", news._Spacing(0.0))
-
-
-@pytest.fixture
-def site():
-    with LocalServer() as server:
-        yield serve_company(server)
 
 
 def run(site, **kw):
@@ -134,7 +122,7 @@ def test_google_news_only_when_opted_in(site):
     assert fact.source_title == "Tacoma Daily"
 
 
-def test_offline_run_reports_offline():
+def test_offline_run_reports_offline(no_gdelt_spacing):
     with LocalServer() as s:
         base = s.base
     opts = ResearchOptions(name="Northwind", url=base + "/", endpoints={"gdelt": base + "/gdelt"}, crawl_delay=0)
