@@ -17,6 +17,14 @@ class Prospect:
     role: str = ""
     status: str = "new"
     created_at: str = ""
+    status_reason: str = ""
+    follow_up_due: str | None = None  # of the last message sent, while waiting for a reply
+
+    def shown_status(self, today: str) -> str:
+        """The status a rep needs: "follow-up due" once the last message's follow-up date has come."""
+        if self.status == "contacted" and self.follow_up_due and self.follow_up_due <= today:
+            return "follow-up due"
+        return self.status
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,7 @@ class Fact:
     published: str | None = None
     retrieved_at: str = ""
     pinned: bool = False
+    discarded: bool = False
 
     def as_check_dict(self) -> dict:
         """The shape the rule engine takes (see app.compose.check_text)."""

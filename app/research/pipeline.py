@@ -44,6 +44,7 @@ class ResearchOptions:
     endpoints: dict = field(default_factory=dict)  # news base URLs from settings
     contact: str = ""
     crawl_delay: float = 1.0
+    single_page: bool = False  # read just this URL (a page the rep pasted or dropped)
 
 
 @dataclass
@@ -123,7 +124,7 @@ class Researcher:
         else:
             self._name_known.set()
         for source in NEWS_SOURCES:
-            if not sources.get(source):
+            if not sources.get(source) or self.options.single_page:
                 continue
             if source in ("newsapi", "gnews") and not self.options.keys.get(source):
                 continue  # only with a saved key
@@ -148,6 +149,13 @@ class Researcher:
 
     # -- the company's own site ----------------------------------------------------------
     def _site(self) -> None:
+        if self.options.single_page:
+            url = normalize_url(self.options.url)
+            self._progress("site", f"reading {url}")
+            page = self._page(url, "page", url, snippet_limit=6)
+            self._name_known.set()
+            self._progress("site", "done" if page else "failed")
+            return
         home_url = normalize_url(self.options.url)
         self.result.company["website"] = home_url
         self._progress("site", "reading the home page")

@@ -50,7 +50,7 @@ class ResearchService(QObject):
         finally:
             conn.close()
 
-    def start(self, prospect_id: int, name: str, url: str, max_pages: int = 8) -> None:
+    def start(self, prospect_id: int, name: str, url: str, max_pages: int = 8, single_page: bool = False) -> None:
         self.cancel()
         self._generation += 1
         generation = self._generation
@@ -60,6 +60,7 @@ class ResearchService(QObject):
 
         def work():
             options = self._settings_options(name or None, url or None, max_pages)
+            options.single_page = single_page
             for key, value in self.overrides.items():
                 setattr(options, key, value)
             researcher = Researcher(options, cancel=cancel, on_event=lambda kind, payload:

@@ -10,7 +10,7 @@ from app.core.errors import EarnedError
 from app.core.models import Draft
 from app.core.paths import resources_dir
 from app.storage.database import open_store
-from app.storage.repo import WorkspaceRepo
+from app.storage.repo import DEFAULT_FOLLOW_UP_DAYS, WorkspaceRepo
 
 from .tasks import TaskRunner
 
@@ -32,6 +32,8 @@ class WorkspaceService(QObject):
     prospect_added = Signal(object)
     facts_loaded = Signal(int, list)  # prospect id, [Fact]
     fact_added = Signal(object)
+    fact_updated = Signal(object)  # pinned, edited, discarded or restored
+    search_results = Signal(int, str, list, dict)  # generation, query, [Fact], {prospect id: company}
     draft_loaded = Signal(int, object)  # prospect id, Draft or None
     draft_saved = Signal(object)
     touch_recorded = Signal(object)
@@ -119,13 +121,6 @@ class WorkspaceService(QObject):
         self._submit("loading rule settings", lambda: self._require_repo().get_setting("rule_overrides", {}),
                      self.rule_overrides_loaded.emit)
 
-    def save_rule_overrides(self, overrides: dict) -> None:
-        def work():
-            self._require_repo().set_setting("rule_overrides", overrides)
-            return overrides
-
-        self._submit("saving rule settings", work, self.rule_overrides_loaded.emit)
-
     def add_found_fact(self, prospect_id: int, fact) -> None:
         """Save a researched fact (the same text again refreshes the saved one)."""
         self._submit(
@@ -151,6 +146,30 @@ class WorkspaceService(QObject):
 
         self._submit("saving settings", work, self.settings_loaded.emit)
 
+    def set_pinned(self, fact_id: int, pinned: bool) -> None:
+        self._submit("pinning the fact", lambda: self._require_repo().set_pinned(fact_id, pinned),
+                     self.fact_updated.emit)
+
+    def edit_fact(self, fact_id: int, text: str) -> None:
+        self._submit("saving the fact", lambda: self._require_repo().edit_fact(fact_id, text), self.fact_updated.emit)
+
+    def set_discarded(self, fact_id: int, discarded: bool) -> None:
+        self._submit("discarding the fact", lambda: self._require_repo().set_discarded(fact_id, discarded),
+                     self.fact_updated.emit)
+
+    def search_facts(self, generation: int, query: str) -> None:
+        def work():
+            repo = self._require_repo()
+            facts = repo.search_facts(query, limit=200)
+            names = {p.id: p.company for p in repo.prospects_by_id({f.prospect_id for f in facts})}
+            return generation, query, facts, names
+
+        self._submit("searching", work, lambda result: self.search_results.emit(*result))
+
+    def set_status(self, prospect_id: int, status: str, reason: str = "") -> None:
+        self._submit("changing the status", lambda: self._require_repo().set_status(prospect_id, status, reason),
+                     self.prospect_updated.emit)
+
     def load_draft(self, prospect_id: int) -> None:
         self._submit(
             "loading the draft",
@@ -165,7 +184,8 @@ class WorkspaceService(QObject):
                      overrides: list[str]) -> None:
         def work():
             repo = self._require_repo()
-            touch = repo.record_touch(prospect_id, kind, subject, text, cited, overrides)
+            days = int(repo.get_setting("follow_up_days", DEFAULT_FOLLOW_UP_DAYS))
+            touch = repo.record_touch(prospect_id, kind, subject, text, cited, overrides, follow_up_days=days)
             return touch, repo.get_prospect(prospect_id)
 
         def done(result) -> None:

@@ -24,17 +24,25 @@ def content_hash(text: str) -> str:
 
 
 def _prospect(row: sqlite3.Row) -> Prospect:
+    keys = row.keys()
     return Prospect(
         id=row["id"], company=row["company"], website=row["website"], contact_name=row["contact_name"],
-        role=row["role"], status=row["status"], created_at=row["created_at"],
+        role=row["role"], status=row["status"], created_at=row["created_at"], status_reason=row["status_reason"],
+        follow_up_due=row["due"] if "due" in keys and row["status"] == "contacted" else None,
     )
+
+
+_PROSPECT_SELECT = (
+    "SELECT p.*, (SELECT t.follow_up_due FROM touches t WHERE t.prospect_id = p.id ORDER BY t.id DESC LIMIT 1)"
+    " AS due FROM prospects p"
+)
 
 
 def _fact(row: sqlite3.Row) -> Fact:
     return Fact(
         id=row["id"], prospect_id=row["prospect_id"], kind=row["kind"], text=row["text"],
         source_url=row["source_url"], source_title=row["source_title"], published=row["published"],
-        retrieved_at=row["retrieved_at"], pinned=bool(row["pinned"]),
+        retrieved_at=row["retrieved_at"], pinned=bool(row["pinned"]), discarded=bool(row["discarded"]),
     )
 
 
@@ -64,11 +72,11 @@ class WorkspaceRepo:
 
     # -- prospects ---------------------------------------------------------------
     def list_prospects(self) -> list[Prospect]:
-        rows = self.conn.execute("SELECT * FROM prospects ORDER BY company COLLATE NOCASE, id")
+        rows = self.conn.execute(f"{_PROSPECT_SELECT} ORDER BY p.company COLLATE NOCASE, p.id")
         return [_prospect(r) for r in rows]
 
     def get_prospect(self, prospect_id: int) -> Prospect:
-        row = self.conn.execute("SELECT * FROM prospects WHERE id = ?", (prospect_id,)).fetchone()
+        row = self.conn.execute(f"{_PROSPECT_SELECT} WHERE p.id = ?", (prospect_id,)).fetchone()
         if row is None:
             raise InputError(f"There is no prospect with id {prospect_id}. List them with: earned prospect list")
         return _prospect(row)
@@ -81,13 +89,23 @@ class WorkspaceRepo:
         )
         return self.get_prospect(cur.lastrowid)
 
-    def set_status(self, prospect_id: int, status: str, reason: str = "") -> None:
+    def prospects_by_id(self, ids: set[int]) -> list[Prospect]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [_prospect(r) for r in self.conn.execute(f"{_PROSPECT_SELECT} WHERE p.id IN ({marks})", list(ids))]
+
+    def set_status(self, prospect_id: int, status: str, reason: str = "") -> Prospect:
         if status not in PROSPECT_STATUSES:
             raise InputError(f"Unknown status {status!r}; use one of {', '.join(PROSPECT_STATUSES)}.")
         self.get_prospect(prospect_id)
+        if status == "disqualified" and not reason.strip():
+            raise InputError("Say why you are disqualifying this prospect (e.g. 'no budget until 2027').")
         self.conn.execute(
-            "UPDATE prospects SET status = ?, status_reason = ? WHERE id = ?", (status, reason, prospect_id)
+            "UPDATE prospects SET status = ?, status_reason = ?, status_changed_at = ? WHERE id = ?",
+            (status, reason.strip(), now_iso(), prospect_id),
         )
+        return self.get_prospect(prospect_id)
 
     # -- facts -------------------------------------------------------------------
     def add_fact(
@@ -109,7 +127,7 @@ class WorkspaceRepo:
         ).fetchone()
         if existing:
             self.conn.execute(
-                "UPDATE facts SET retrieved_at = ?, source_url = COALESCE(NULLIF(?, ''), source_url),"
+                "UPDATE facts SET discarded = 0, retrieved_at = ?, source_url = COALESCE(NULLIF(?, ''), source_url),"
                 " source_title = COALESCE(NULLIF(?, ''), source_title), published = COALESCE(?, published)"
                 " WHERE id = ?",
                 (stamp, source_url, source_title, published, existing["id"]),
@@ -136,7 +154,7 @@ class WorkspaceRepo:
     def list_facts(self, prospect_id: int) -> list[Fact]:
         self.get_prospect(prospect_id)
         rows = self.conn.execute(
-            "SELECT * FROM facts WHERE prospect_id = ? ORDER BY pinned DESC, id DESC", (prospect_id,)
+            "SELECT * FROM facts WHERE prospect_id = ? AND NOT discarded ORDER BY pinned DESC, id DESC", (prospect_id,)
         )
         return [_fact(r) for r in rows]
 
@@ -146,7 +164,7 @@ class WorkspaceRepo:
             return []
         sql = (
             "SELECT facts.* FROM facts_fts JOIN facts ON facts.id = facts_fts.rowid"
-            " WHERE facts_fts MATCH ?"
+            " WHERE facts_fts MATCH ? AND NOT facts.discarded"
         )
         params: list = [match]
         if prospect_id is not None:
@@ -155,6 +173,30 @@ class WorkspaceRepo:
         sql += " ORDER BY bm25(facts_fts) LIMIT ?"
         params.append(limit)
         return [_fact(r) for r in self.conn.execute(sql, params)]
+
+    def set_pinned(self, fact_id: int, pinned: bool) -> Fact:
+        self.get_fact(fact_id)
+        self.conn.execute("UPDATE facts SET pinned = ? WHERE id = ?", (int(pinned), fact_id))
+        return self.get_fact(fact_id)
+
+    def edit_fact(self, fact_id: int, text: str) -> Fact:
+        """The rep's correction of a fact's wording; its source stays."""
+        data = note_input(text)
+        fact = self.get_fact(fact_id)
+        digest = content_hash(data.text)
+        clash = self.conn.execute("SELECT id FROM facts WHERE prospect_id = ? AND content_hash = ? AND id != ?",
+                                  (fact.prospect_id, digest, fact_id)).fetchone()
+        if clash:
+            raise InputError(f"Fact [^{clash['id']}] already says that.")
+        self.conn.execute("UPDATE facts SET text = ?, content_hash = ?, edited_at = ? WHERE id = ?",
+                          (data.text, digest, now_iso(), fact_id))
+        return self.get_fact(fact_id)
+
+    def set_discarded(self, fact_id: int, discarded: bool) -> Fact:
+        """Discarding hides a fact (cited drafts keep their marker); undo brings it back."""
+        self.get_fact(fact_id)
+        self.conn.execute("UPDATE facts SET discarded = ? WHERE id = ?", (int(discarded), fact_id))
+        return self.get_fact(fact_id)
 
     # -- drafts ------------------------------------------------------------------
     def get_draft(self, prospect_id: int) -> Draft | None:

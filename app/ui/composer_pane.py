@@ -4,7 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
+    QTextEdit, QVBoxLayout, QWidget,
 )
 
 from app.compose import check_text
@@ -21,10 +22,21 @@ GATE_RULE = "cites-research"  # the one rule "Copy anyway" can never override
 _UNDERLINE = {"fail": QColor("#d32f2f"), "warn": QColor("#e0a000")}
 
 
+# The articles' own examples of a good follow-up: one click each.
+QUICK_QUESTIONS = (
+    "What would be a good next step?",
+    "Is there some way to find out if this is a priority?",
+    "Want to follow up in case this e-mail got buried.",
+)
+
+
 class ComposerPane(QWidget):
     draft_edited = Signal(object)  # Draft, debounced: the window saves it
     copy_clicked = Signal(list)  # rule ids the rep chose to override ([] for a clean copy)
+    mailto_clicked = Signal()
     cite_clicked = Signal()
+    cite_fact = Signal(int)  # a suggested fact clicked
+    touch_opened = Signal(object)  # a sent message to show read-only
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,6 +48,7 @@ class ComposerPane(QWidget):
         self._loading = False
         self._dirty = False  # edited since the last save request
         self._underlined: tuple = ()
+        self._suggested_for: tuple | None = None  # the citations the suggestions were made for
 
         self.recipient = QLabel()
         self.recipient.setObjectName("recipientLabel")
@@ -79,6 +92,51 @@ class ComposerPane(QWidget):
         self.copy_anyway.setObjectName("copyAnywayButton")
         self.copy_anyway.setToolTip("Copy despite the failing rules; the sent log records which ones you overrode")
         self.copy_anyway.hide()
+        self.forward_label = QLabel()
+        self.forward_label.setObjectName("forwardLabel")
+        self.forward_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.forwarded = QPlainTextEdit()
+        self.forwarded.setObjectName("forwardedOriginal")
+        self.forwarded.setAccessibleName("Forwarded original message")
+        self.forwarded.setReadOnly(True)
+        self.forwarded.setMaximumHeight(130)
+        self.quick = []
+        quick_row = QHBoxLayout()
+        for i, question in enumerate(QUICK_QUESTIONS):
+            button = QPushButton(question)
+            button.setObjectName(f"quickQuestion{i}")
+            button.setToolTip("Add this question to your follow-up")
+            button.clicked.connect(lambda _=False, q=question: self.insert_question(q))
+            quick_row.addWidget(button)
+            self.quick.append(button)
+        self.suggested = QListWidget()
+        self.suggested.setObjectName("suggestedFacts")
+        self.suggested.setAccessibleName("Facts not yet used with this prospect")
+        self.suggested.setMaximumHeight(70)
+        self.suggested.setWordWrap(True)
+        self.suggested.itemClicked.connect(lambda item: self.cite_fact.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.follow_up_box = QWidget()
+        box = QVBoxLayout(self.follow_up_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(quick_row)
+        suggested_label = QLabel("Something new to bring (not cited in this thread yet): click to cite")
+        suggested_label.setObjectName("suggestedFactsLabel")
+        box.addWidget(suggested_label)
+        box.addWidget(self.suggested)
+        box.addWidget(self.forward_label)
+        box.addWidget(self.forwarded)
+        self.follow_up_box.hide()
+        self.history = QListWidget()
+        self.history.setObjectName("touchHistory")
+        self.history.setAccessibleName("Sent messages")
+        self.history.setMaximumHeight(80)
+        self.history.itemDoubleClicked.connect(lambda item: self.touch_opened.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.history_label = QLabel("Sent to this prospect: nothing yet")
+        self.history_label.setObjectName("touchHistoryLabel")
+        self.mailto = QPushButton("Open in mail app")
+        self.mailto.setObjectName("mailtoButton")
+        self.mailto.setToolTip("Start an email in your mail app with this subject and text, and log it as sent")
+        self.mailto.setEnabled(False)
         self.copy = QPushButton("Copy")
         self.copy.setObjectName("copyButton")
         self.copy.setToolTip("Copy the message (citations removed) and log it as sent")
@@ -96,16 +154,20 @@ class ComposerPane(QWidget):
         foot = QHBoxLayout()
         foot.addStretch()
         foot.addWidget(self.copy_anyway)
+        foot.addWidget(self.mailto)
         foot.addWidget(self.copy)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.subject)
-        layout.addWidget(self.body, 1)
+        layout.addWidget(self.body, 2)
+        layout.addWidget(self.follow_up_box, 1)
         layout.addLayout(tools)
         layout.addWidget(QLabel("<b>Checklist</b>"))
         layout.addWidget(self.checklist)
         layout.addWidget(self.why)
         layout.addLayout(foot)
+        layout.addWidget(self.history_label)
+        layout.addWidget(self.history)
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -117,6 +179,7 @@ class ComposerPane(QWidget):
         self.kind.currentIndexChanged.connect(self._edited)
         self.cite.clicked.connect(self.cite_clicked)
         self.copy.clicked.connect(lambda: self.copy_clicked.emit([]))
+        self.mailto.clicked.connect(self.mailto_clicked)
         self.copy_anyway.clicked.connect(lambda: self.copy_clicked.emit(self.overridable_failures()))
         self.checklist.span_requested.connect(self._select_span)
         self.set_prospect(None, None)
@@ -143,12 +206,66 @@ class ComposerPane(QWidget):
 
     def set_facts(self, facts: list[Fact]) -> None:
         self.body.set_facts(facts)
+        self._suggested_for = None
         self.refresh_checklist()
 
     def set_touches(self, touches: list[Touch]) -> None:
         """The sent log of this prospect: the last message for follow-ups, and facts already used."""
         self.touches = touches
+        self.history.clear()
+        for t in reversed(touches):
+            cites = ", ".join(f"[^{i}]" for i in t.cited_fact_ids) or "no citations"
+            override = f" · copied over {', '.join(t.overrides)}" if t.overrides else ""
+            item = QListWidgetItem(f"{t.sent_at[:10]} · {t.kind} · {t.subject or '(no subject)'} · cites {cites}"
+                                   f"{override}")
+            item.setData(Qt.ItemDataRole.UserRole, t)
+            self.history.addItem(item)
+        self.history_label.setText(f"Sent to this prospect: {len(touches)} message{'s' if len(touches) != 1 else ''}"
+                                   " (double-click to read)" if touches else "Sent to this prospect: nothing yet")
+        self._update_follow_up()
         self.refresh_checklist()
+
+    def last_touch(self) -> Touch | None:
+        return self.touches[-1] if self.touches else None
+
+    def cited_in_thread(self) -> set[int]:
+        return {fid for t in self.touches for fid in t.cited_fact_ids}
+
+    def _update_follow_up(self) -> None:
+        """Follow-up mode: the last message below as the forwarded original, questions and new facts at hand."""
+        follow_up = self.current_kind() == "follow-up"
+        self.follow_up_box.setVisible(follow_up)
+        self.subject.setVisible(not follow_up)
+        if not follow_up:
+            return
+        last = self.last_touch()
+        if last is None:
+            self.forward_label.setText("Nothing sent to this prospect yet: a follow-up forwards your last message.")
+            self.forwarded.setPlainText("")
+        else:
+            self.forward_label.setText(f"Forwarded below it: your message of {last.sent_at[:10]}"
+                                       f"{' (' + last.subject + ')' if last.subject else ''}")
+            self.forwarded.setPlainText(last.text)
+        self._update_suggestions()
+
+    def _update_suggestions(self) -> None:
+        """Facts not yet cited in this thread (nor in this draft): a follow-up should bring something new."""
+        used = self.cited_in_thread() | {int(c) for c in (self.result or {}).get("citations", []) if c.isdigit()}
+        self.suggested.clear()
+        fresh = [f for f in self.body.facts.values() if f.id not in used]
+        fresh.sort(key=lambda f: (not f.pinned, f.kind == "note", -(int(f.id))))
+        for f in fresh[:4]:
+            item = QListWidgetItem(f"[^{f.id}] {f.kind}: {' '.join(f.text.split())}")
+            item.setData(Qt.ItemDataRole.UserRole, f.id)
+            self.suggested.addItem(item)
+
+    def insert_question(self, question: str) -> None:
+        cursor = self.body.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        text = self.body.toPlainText()
+        cursor.insertText(("" if not text.strip() else (" " if not text.endswith(("\n", " ")) else "")) + question)
+        self.body.setTextCursor(cursor)
+        self.body.setFocus()
 
     def set_pack(self, pack: RulePack) -> None:
         self.pack = pack
@@ -173,6 +290,8 @@ class ComposerPane(QWidget):
 
     # -- live checklist ----------------------------------------------------------
     def _edited(self) -> None:
+        if self.sender() is self.kind:
+            self._update_follow_up()
         self.refresh_checklist()
         if not self._loading and self.prospect_id is not None:
             self._dirty = True
@@ -190,12 +309,17 @@ class ComposerPane(QWidget):
     def refresh_checklist(self) -> None:
         """Runs on every edit: the rules are pure and fast, and only what changed is repainted."""
         body = self.body.toPlainText()
-        text = compose_text(self.subject.text(), body)
         kind = self.current_kind()
+        # A follow-up has no subject of its own: it forwards the last message.
+        text = compose_text(self.subject.text() if kind == "first-touch" else "", body)
         previous = self.touches[-1].text if self.touches and kind == "follow-up" else None
         self.result = check_text(text, kind, self._check_facts(), previous=previous, company=self.company,
                                  pack=self.pack)
         self.checklist.show_result(self.result, self.pack)
+        cites = tuple(self.result["citations"])
+        if kind == "follow-up" and cites != self._suggested_for:
+            self._suggested_for = cites
+            self._update_suggestions()
         self._underline(text, body)
         self._update_cited()
         self._update_copy()
@@ -244,6 +368,7 @@ class ComposerPane(QWidget):
         active = self.prospect_id is not None
         ok = self.result["ok"]
         self.copy.setEnabled(active and ok)
+        self.mailto.setEnabled(active and ok)
         gate_passes = self.checklist.status_of(GATE_RULE) == "pass"
         show_anyway = active and not ok
         self.copy_anyway.setVisible(show_anyway)
@@ -262,7 +387,8 @@ class ComposerPane(QWidget):
         if not spans:
             return
         body = self.body.toPlainText()
-        header = len(compose_text(self.subject.text(), body)) - len(body)
+        subject = self.subject.text() if self.current_kind() == "first-touch" else ""
+        header = len(compose_text(subject, body)) - len(body)
         start, end = spans[0]
         if start >= header:
             cursor = self.body.textCursor()

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
-    QPlainTextEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
 )
 
 from app.core.errors import InputError
-from app.core.text import sanitize
 from app.core.validate import NoteInput, ProspectInput, note_input, prospect_input
 
 
@@ -82,126 +80,75 @@ class NoteDialog(_ValidatingDialog):
         return note_input(self.text.toPlainText(), self.source.text())
 
 
-class RuleSettingsDialog(QDialog):
-    """Tune the rules' thresholds; each shows its default and the source behind it."""
+class DisqualifyDialog(_ValidatingDialog):
+    """Stopping is fine; doing it silently is not: the reason is kept with the prospect."""
 
-    def __init__(self, pack, overrides: dict, parent=None):
+    def __init__(self, company: str, parent=None):
+        super().__init__(parent, f"Disqualify {company}")
+        self.setObjectName("disqualifyDialog")
+        self.reason = self._line("Reason*:", "disqualifyReasonEdit", "e.g. no budget until 2027; chose a competitor")
+
+    def _validate(self) -> str:
+        from app.core.errors import InputError
+
+        reason = " ".join(self.reason.text().split())
+        if not reason:
+            raise InputError("Say why, so that future you knows: e.g. 'no budget until 2027'.")
+        return reason
+
+
+class EditFactDialog(_ValidatingDialog):
+    def __init__(self, text: str, parent=None):
+        super().__init__(parent, "Edit fact")
+        self.setObjectName("editFactDialog")
+        self.text = QPlainTextEdit(text)
+        self.text.setObjectName("factTextEdit")
+        self.text.setAccessibleName("Fact")
+        self.form.addRow("Fact*:", self.text)
+
+    def _validate(self) -> str:
+        return note_input(self.text.toPlainText()).text
+
+
+class MessageDialog(QDialog):
+    """A sent message, read-only."""
+
+    def __init__(self, title: str, text: str, parent=None):
         super().__init__(parent)
-        self.setObjectName("ruleSettingsDialog")
-        self.setWindowTitle("Rule thresholds")
-        self.pack = pack
-        self.value: dict = {}
-        self.editors: dict[tuple[str, str], QDoubleSpinBox | QSpinBox] = {}
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        for rule in pack.rules:
-            if not rule.params:
-                continue
-            box = QGroupBox(rule.id)
-            form = QFormLayout(box)
-            source = QLabel(f"Why: {rule.source}")
-            source.setTextFormat(Qt.TextFormat.PlainText)
-            source.setWordWrap(True)
-            source.setStyleSheet("color: palette(mid);")
-            form.addRow(source)
-            for name, default in rule.params.items():
-                current = overrides.get(rule.id, {}).get(name, default)
-                if isinstance(default, float):
-                    edit = QDoubleSpinBox()
-                    edit.setDecimals(2)
-                    edit.setSingleStep(0.05)
-                    edit.setRange(0.0, 100.0)
-                else:
-                    edit = QSpinBox()
-                    edit.setRange(0, 10_000)
-                edit.setValue(current)
-                edit.setObjectName(f"{rule.id}.{name}")
-                edit.setAccessibleName(f"{rule.id} {name}")
-                edit.setToolTip(rule.param_help.get(name, name))
-                label = QLabel(f"{rule.param_help.get(name, name)} (default {default})")
-                label.setTextFormat(Qt.TextFormat.PlainText)
-                label.setWordWrap(True)
-                form.addRow(label, edit)
-                self.editors[(rule.id, name)] = edit
-            layout.addWidget(box)
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-                                   | QDialogButtonBox.StandardButton.RestoreDefaults)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("dialogSaveButton")
-        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self._restore)
-        buttons.accepted.connect(self._save)
+        self.setObjectName("sentMessageDialog")
+        self.setWindowTitle(title)
+        view = QPlainTextEdit(text)
+        view.setObjectName("sentMessageText")
+        view.setReadOnly(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        outer = QVBoxLayout(self)
-        outer.addWidget(scroll)
-        outer.addWidget(buttons)
-        self.resize(620, 560)
-
-    def _restore(self) -> None:
-        for (rule_id, name), edit in self.editors.items():
-            edit.setValue(self.pack.get(rule_id).params[name])
-
-    def _save(self) -> None:
-        overrides: dict = {}
-        for (rule_id, name), edit in self.editors.items():
-            default = self.pack.get(rule_id).params[name]
-            if edit.value() != default:
-                overrides.setdefault(rule_id, {})[name] = edit.value()
-        self.value = overrides
-        self.accept()
+        layout = QVBoxLayout(self)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
 
 
-RESEARCH_SOURCES = (
-    ("site", "The company's own website", ""),
-    ("feeds", "The company's news feeds (RSS, Atom, JSON Feed)", ""),
-    ("gdelt", "GDELT news search (free, no key)", ""),
-    ("newsapi", "NewsAPI.org (needs a key saved in the keychain)", ""),
-    ("gnews", "GNews.io (needs a key saved in the keychain)", ""),
-    ("google-news", "Google News search",
-     "Google News results are for personal, non-commercial use under Google's terms: turn this on only if "
-     "that fits how you use Earned."),
+SHORTCUTS = (
+    ("Ctrl+N", "New prospect"),
+    ("Ctrl+R", "Research the selected prospect"),
+    ("Ctrl+F", "Search all facts and notes"),
+    ("Ctrl+Shift+C", "Cite the selected fact at the cursor"),
+    ("Ctrl+Enter", "Copy the message (send)"),
+    ("Ctrl+V in the fact list", "Research just the page whose address is on the clipboard"),
+    ("Backspace after a chip", "Remove that citation"),
 )
 
 
-class ResearchSettingsDialog(QDialog):
-    """Which sources research uses, and the contact named in Earned's User-Agent."""
-
-    def __init__(self, sources: dict, contact: str, parent=None):
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("researchSettingsDialog")
-        self.setWindowTitle("Research sources")
-        self.value: dict = {}
-        layout = QVBoxLayout(self)
-        self.boxes: dict[str, QCheckBox] = {}
-        for key, label, note in RESEARCH_SOURCES:
-            box = QCheckBox(label)
-            box.setObjectName(f"source-{key}")
-            box.setChecked(bool(sources.get(key)))
-            layout.addWidget(box)
-            if note:
-                terms = QLabel(note)
-                terms.setObjectName(f"source-{key}-terms")
-                terms.setTextFormat(Qt.TextFormat.PlainText)
-                terms.setWordWrap(True)
-                terms.setStyleSheet("color: palette(mid); margin-left: 22px;")
-                layout.addWidget(terms)
-            self.boxes[key] = box
-        form = QFormLayout()
-        self.contact = QLineEdit(contact)
-        self.contact.setObjectName("userAgentContact")
-        self.contact.setPlaceholderText("optional: an email address site owners can reach you at")
-        self.contact.setAccessibleName("Contact for site owners")
-        form.addRow("Contact in User-Agent:", self.contact)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("dialogSaveButton")
-        buttons.accepted.connect(self._save)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        form = QFormLayout(self)
+        for keys, what in SHORTCUTS:
+            label = QLabel(what)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            form.addRow(f"<b>{keys}</b>", label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def _save(self) -> None:
-        contact, _ = sanitize(self.contact.text())
-        self.value = {"research_sources": {k: b.isChecked() for k, b in self.boxes.items()},
-                      "user_agent_contact": " ".join(contact.split())[:200]}
-        self.accept()
+        form.addRow(buttons)

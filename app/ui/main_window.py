@@ -1,22 +1,27 @@
-"""MainWindow: research on the left, the composer on the right; all data through WorkspaceService."""
+"""MainWindow: research on the left, the composer on the right; all data through the services."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget,
-)
+import re
+
+from PySide6.QtCore import QMimeData, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app import APP_NAME
 from app.compose.rulepack import RulePackError, default_pack
-from app.core.models import Fact, Prospect
-from app.core.text import strip_citations
+from app.core.models import Fact, Prospect, Touch
+from app.core.outgoing import html_message, mailto_url, plain_message
 from app.services.research_service import DEFAULT_SOURCES, ResearchService
+from app.services.secrets_service import SecretsService
 from app.services.workspace_service import WorkspaceService
 
 from .composer_pane import GATE_RULE, ComposerPane
-from .dialogs import NewProspectDialog, NoteDialog, ResearchSettingsDialog, RuleSettingsDialog
+from .dialogs import DisqualifyDialog, EditFactDialog, MessageDialog, NewProspectDialog, NoteDialog, ShortcutsDialog
 from .research_pane import ResearchPane
+from .settings_dialog import SettingsDialog
+
+SETTING_DEFAULTS = {"research_sources": dict(DEFAULT_SOURCES), "user_agent_contact": "", "rule_overrides": {},
+                    "follow_up_days": 3}
 
 
 class MainWindow(QMainWindow):
@@ -24,14 +29,18 @@ class MainWindow(QMainWindow):
     fatal = Signal(str)  # the workspace can't be used at all
 
     def __init__(self, service: WorkspaceService, settings: QSettings, parent=None,
-                 research: ResearchService | None = None):
+                 research: ResearchService | None = None, secrets: SecretsService | None = None):
         super().__init__(parent)
         self.service = service
-        self.research_service = research or ResearchService(service.db_path, parent=service)
-        self._research_lines: dict[str, str] = {}
         self.settings = settings
+        self.research_service = research or ResearchService(service.db_path, parent=service)
+        self.secrets = secrets or SecretsService(parent=service)
         self.prospects: dict[int, Prospect] = {}
         self.facts: dict[int, Fact] = {}
+        self.rule_overrides: dict = {}
+        self._research_lines: dict[str, str] = {}
+        self._search_generation = 0
+        self._last_discarded: int | None = None
         self._ready_sent = False
         self.setWindowTitle(APP_NAME)
 
@@ -69,37 +78,50 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._restore_geometry()
         self._connect()
+        self._set_tab_order()
 
     # -- setup -------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
     def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        new = QAction("&New prospect…", self, shortcut=QKeySequence("Ctrl+N"))
-        new.triggered.connect(self._new_prospect)
-        research = QAction("&Research prospect", self, shortcut=QKeySequence("Ctrl+R"))
-        research.triggered.connect(self._research)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addActions([new, research, quit_action])
-        compose = self.menuBar().addMenu("&Compose")
-        copy = QAction("&Copy message", self, shortcut=QKeySequence("Ctrl+Return"))
-        copy.triggered.connect(lambda: self._copy([]))
-        compose.addAction(copy)
-        settings = self.menuBar().addMenu("&Settings")
-        thresholds = QAction("Rule &thresholds…", self)
-        thresholds.setObjectName("ruleSettingsAction")
-        thresholds.triggered.connect(self._edit_thresholds)
-        settings.addAction(thresholds)
-        sources = QAction("Research &sources…", self)
-        sources.setObjectName("researchSettingsAction")
-        sources.triggered.connect(self._edit_sources)
-        settings.addAction(sources)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New prospect…", self._new_prospect, "Ctrl+N")
+        self._action(file_menu, "&Research prospect", self._research, "Ctrl+R")
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        compose = bar.addMenu("&Compose")
+        self._action(compose, "&Copy message", lambda: self._copy([]), "Ctrl+Return")
+        self._action(compose, "C&ite selected fact", lambda: self._cite(self.research.current_fact_id()),
+                     "Ctrl+Shift+C")
+        self._action(compose, "&Search facts", self._focus_search, "Ctrl+F")
+        settings = bar.addMenu("&Settings")
+        self._action(settings, "&Settings…", lambda: self._open_settings(0), name="settingsAction")
+        self._action(settings, "Rule &thresholds…", lambda: self._open_settings(1), name="ruleSettingsAction")
+        self._action(settings, "Research &sources…", lambda: self._open_settings(0), name="researchSettingsAction")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self._show_shortcuts, name="shortcutsAction")
+
+    def _set_tab_order(self) -> None:
+        r, c = self.research, self.composer
+        chain = [r.prospect_search, r.prospects, r.new_prospect, r.research, r.add_note, r.fact_search, r.facts,
+                 c.kind, c.subject, c.body, c.cite, c.checklist, c.copy_anyway, c.mailto, c.copy]
+        for a, b in zip(chain, chain[1:]):
+            self.setTabOrder(a, b)
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self.resize(1280, 800)
         state = self.settings.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
@@ -113,31 +135,44 @@ class MainWindow(QMainWindow):
         s.prospect_updated.connect(self._on_prospect_updated)
         s.facts_loaded.connect(self._on_facts_loaded)
         s.fact_added.connect(self._on_fact_added)
+        s.fact_updated.connect(self._on_fact_updated)
+        s.search_results.connect(self._on_search_results)
         s.draft_loaded.connect(self._on_draft_loaded)
         s.touch_recorded.connect(self._on_touch_recorded)
         s.touches_loaded.connect(self._on_touches_loaded)
-        s.rule_overrides_loaded.connect(self._on_rule_overrides)
+        s.rule_overrides_loaded.connect(self._apply_rule_overrides)
         s.failed.connect(self.show_notice)
-        self.research.prospect_selected.connect(self._select_prospect)
-        self.research.new_prospect_clicked.connect(self._new_prospect)
-        self.research.add_note_clicked.connect(self._add_note)
-        self.research.fact_activated.connect(self._cite)
-        self.research.research_clicked.connect(self._research)
-        self.research.cancel_research_clicked.connect(self.research_service.cancel)
-        r = self.research_service
-        r.started.connect(lambda pid: self.research.show_running(True))
-        r.progress.connect(self._on_research_progress)
-        r.fact_found.connect(self.service.add_found_fact)
-        r.error_found.connect(self._on_research_error)
-        r.failed.connect(lambda pid, message: self.show_notice(message))
-        r.finished.connect(self._on_research_finished)
-        self.research.facts.currentItemChanged.connect(
-            lambda current, _prev: self.composer.set_fact_selected(current is not None)
-        )
-        self.composer.cite_clicked.connect(lambda: self._cite(self.research.current_fact_id()))
-        self.rule_overrides: dict = {}
-        self.composer.copy_clicked.connect(self._copy)
-        self.composer.draft_edited.connect(self.service.save_draft)
+
+        r = self.research
+        r.prospect_selected.connect(self._select_prospect)
+        r.new_prospect_clicked.connect(self._new_prospect)
+        r.add_note_clicked.connect(self._add_note)
+        r.fact_activated.connect(self._cite)
+        r.fact_action.connect(self._fact_action)
+        r.fact_search_changed.connect(self._search)
+        r.url_dropped.connect(self._research_page)
+        r.research_clicked.connect(self._research)
+        r.mark_replied_clicked.connect(self._mark_replied)
+        r.disqualify_clicked.connect(self._disqualify)
+        r.facts.currentItemChanged.connect(lambda current, _prev: self.composer.set_fact_selected(current is not None))
+        r.undo.clicked.connect(self._undo_discard)
+
+        rs = self.research_service
+        r.cancel_research_clicked.connect(rs.cancel)
+        rs.started.connect(lambda pid: self.research.show_running(True))
+        rs.progress.connect(self._on_research_progress)
+        rs.fact_found.connect(self.service.add_found_fact)
+        rs.error_found.connect(self._on_research_error)
+        rs.failed.connect(lambda pid, message: self.show_notice(message))
+        rs.finished.connect(self._on_research_finished)
+
+        c = self.composer
+        c.cite_clicked.connect(lambda: self._cite(self.research.current_fact_id()))
+        c.cite_fact.connect(self._cite)
+        c.copy_clicked.connect(self._copy)
+        c.mailto_clicked.connect(self._open_in_mail_app)
+        c.touch_opened.connect(self._show_touch)
+        c.draft_edited.connect(self.service.save_draft)
 
     def show_notice(self, message: str) -> None:
         self.banner.setText(message)
@@ -164,7 +199,7 @@ class MainWindow(QMainWindow):
         select = int(last) if last is not None and str(last).isdigit() and int(last) in self.prospects else None
         self.research.set_prospects(prospects, select)
         if not prospects:
-            self.statusBar().showMessage("No prospects yet: press New prospect to add the first one.")
+            self.composer.set_prospect(None, None)
         if not self._ready_sent:
             self._ready_sent = True
             self.ready.emit()
@@ -177,6 +212,11 @@ class MainWindow(QMainWindow):
                                    prospect.contact_name if prospect else "")
         self.composer.setEnabled(False)  # until its draft is back: typing now would be overwritten
         self.settings.setValue("session/prospect", prospect_id)
+        self._research_lines = {}
+        self.research.progress.hide()
+        self.research.errors.hide()
+        if self.research.fact_search.text():
+            self.research.fact_search.clear()
         self.service.load_facts(prospect_id)
         self.service.load_touches(prospect_id)
         self.service.load_draft(prospect_id)
@@ -188,35 +228,10 @@ class MainWindow(QMainWindow):
         self.research.set_facts(facts)
         self.composer.set_facts(facts)
 
-    def _on_touches_loaded(self, prospect_id: int, touches: list) -> None:
+    def _on_touches_loaded(self, prospect_id: int, touches: list[Touch]) -> None:
         if prospect_id == self.research.current_prospect_id():
             self.composer.set_touches(touches)
-
-    def _on_rule_overrides(self, overrides: dict) -> None:
-        self.rule_overrides = overrides
-        try:
-            self.composer.set_pack(default_pack().tuned(overrides))
-        except (RulePackError, TypeError, ValueError):
-            self.show_notice("Your saved rule thresholds could not be used, so the defaults apply. "
-                             "Set them again under Settings > Rule thresholds.")
-            self.composer.set_pack(default_pack())
-
-    def _edit_thresholds(self) -> None:
-        dialog = RuleSettingsDialog(default_pack(), self.rule_overrides, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.service.save_rule_overrides(dialog.value))
-        dialog.open()
-
-    def _edit_sources(self) -> None:
-        def show(values: dict) -> None:
-            self.service.settings_loaded.disconnect(show)
-            dialog = ResearchSettingsDialog(values["research_sources"], values["user_agent_contact"], self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.accepted.connect(lambda: self.service.save_settings(dialog.value))
-            dialog.open()
-
-        self.service.settings_loaded.connect(show)
-        self.service.load_settings({"research_sources": dict(DEFAULT_SOURCES), "user_agent_contact": ""})
+            self.research.set_cited_before(self.composer.cited_in_thread())
 
     def _on_draft_loaded(self, prospect_id: int, draft) -> None:
         if prospect_id != self.research.current_prospect_id():
@@ -228,21 +243,72 @@ class MainWindow(QMainWindow):
         self.prospects[prospect.id] = prospect
         self.research.upsert_prospect(prospect)
         self.research.select_prospect(prospect.id)
-        self.statusBar().showMessage(f"Added {prospect.company}. Now add what you know about them.", 5000)
+        self.statusBar().showMessage(f"Added {prospect.company}. Press Research, or add what you know.", 5000)
 
     def _on_prospect_updated(self, prospect: Prospect) -> None:
         self.prospects[prospect.id] = prospect
         self.research.upsert_prospect(prospect)
 
     def _on_fact_added(self, fact: Fact) -> None:
-        if fact.prospect_id != self.research.current_prospect_id():
+        if fact.prospect_id != self.research.current_prospect_id() or self.research.search_mode:
             return
-        if fact.id not in self.facts:
-            self.research.add_fact(fact)
+        self.research.add_fact(fact, select=fact.id not in self.facts)
         self.facts[fact.id] = fact
         self.composer.set_facts(list(self.facts.values()))
 
-    # -- actions -----------------------------------------------------------------
+    def _on_fact_updated(self, fact: Fact) -> None:
+        if fact.prospect_id != self.research.current_prospect_id():
+            return
+        if fact.discarded:
+            self.facts.pop(fact.id, None)
+            self.research.remove_fact(fact.id)
+            self._last_discarded = fact.id
+            self.research.undo.show()
+            self.statusBar().showMessage("Fact discarded. Undo discard brings it back.", 8000)
+        else:
+            self.facts[fact.id] = fact
+            self.research.add_fact(fact, select=False)
+        self.composer.set_facts(list(self.facts.values()))
+
+    # -- rules and settings -------------------------------------------------------
+    def _apply_rule_overrides(self, overrides: dict) -> None:
+        self.rule_overrides = overrides
+        try:
+            pack = default_pack().tuned(overrides)
+        except (RulePackError, TypeError, ValueError):
+            self.show_notice("Your saved rule thresholds could not be used, so the defaults apply. "
+                             "Set them again under Settings > Rule thresholds.")
+            pack = default_pack()
+        self.composer.set_pack(pack)
+        fresh = pack.get("fresh-facts").params
+        self.research.age_limits = (fresh["news_days"], fresh["site_days"])
+
+    def _open_settings(self, tab: int) -> None:
+        def show(values: dict) -> None:
+            self.service.settings_loaded.disconnect(show)
+            dialog = SettingsDialog(default_pack(), values, str(self.service.db_path.parent), self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.tabs.setCurrentIndex(tab)
+            dialog.save_key_requested.connect(self.secrets.save_key)
+            self.secrets.status_loaded.connect(dialog.show_keys)
+            self.secrets.key_saved.connect(dialog.key_saved)
+            dialog.accepted.connect(lambda: self._save_settings(dialog.value))
+            dialog.open()
+            self.secrets.load_status()
+
+        self.service.settings_loaded.connect(show)
+        self.service.load_settings(SETTING_DEFAULTS)
+
+    def _save_settings(self, values: dict) -> None:
+        self.service.save_settings(values)
+        self._apply_rule_overrides(values["rule_overrides"])
+
+    def _show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- prospects and facts -------------------------------------------------------
     def _new_prospect(self) -> None:
         dialog = NewProspectDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -263,34 +329,135 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.service.add_note(prospect_id, dialog.value.text, dialog.value.source_url))
         dialog.open()
 
+    def _mark_replied(self) -> None:
+        prospect_id = self.research.current_prospect_id()
+        if prospect_id is not None:
+            self.service.set_status(prospect_id, "replied")
+            self.statusBar().showMessage("Marked replied: no more follow-ups for this prospect.", 5000)
+
+    def _disqualify(self) -> None:
+        prospect = self.research.current_prospect()
+        if prospect is None:
+            return
+        dialog = DisqualifyDialog(prospect.company, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.service.set_status(prospect.id, "disqualified", dialog.value))
+        dialog.open()
+
+    def _fact_action(self, action: str, fact_id: int) -> None:
+        fact = self.facts.get(fact_id) or self.research.current_fact()
+        if fact is None:
+            return
+        if action == "pin":
+            self.service.set_pinned(fact_id, not fact.pinned)
+        elif action == "discard":
+            self.service.set_discarded(fact_id, True)
+        elif action == "edit":
+            dialog = EditFactDialog(fact.text, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.accepted.connect(lambda: self.service.edit_fact(fact_id, dialog.value))
+            dialog.open()
+        elif action == "open" and fact.source_url.startswith(("http://", "https://")):
+            QDesktopServices.openUrl(QUrl(fact.source_url))  # only web links: never file: or javascript:
+        elif action == "copy-link" and fact.source_url:
+            QGuiApplication.clipboard().setText(fact.source_url)
+            self.statusBar().showMessage("Source link copied.", 3000)
+
+    def _undo_discard(self) -> None:
+        if self._last_discarded is not None:
+            self.service.set_discarded(self._last_discarded, False)
+            self._last_discarded = None
+        self.research.undo.hide()
+
+    def _focus_search(self) -> None:
+        self.research.fact_search.setFocus()
+        self.research.fact_search.selectAll()
+
+    def _search(self, query: str) -> None:
+        self._search_generation += 1
+        if not query.strip():
+            prospect_id = self.research.current_prospect_id()
+            self.research.search_mode = False
+            if prospect_id is not None:
+                self.research.set_facts(sorted(self.facts.values(), key=lambda f: (not f.pinned, -f.id)))
+            return
+        self.service.search_facts(self._search_generation, query)
+
+    def _on_search_results(self, generation: int, query: str, facts: list, names: dict) -> None:
+        if generation != self._search_generation:
+            return  # the rep typed on: an older query's answer
+        words = [re.escape(w) for w in re.findall(r"\w+", query)]
+        pattern = re.compile(r"\b(?:" + "|".join(words) + r")\w*", re.IGNORECASE) if words else None
+        matches = {f.id: [m.span() for m in pattern.finditer(f.text)] if pattern else [] for f in facts}
+        self.research.show_search_results(query, facts, names, matches)
+        self.statusBar().showMessage(f"{len(facts)} fact{'s' if len(facts) != 1 else ''} match “{query}”.", 4000)
+
     def _cite(self, fact_id: int | None) -> None:
-        if fact_id is not None and self.composer.prospect_id is not None:
-            self.composer.body.insert_citation(fact_id)
+        if fact_id is None or self.composer.prospect_id is None:
+            return
+        if fact_id not in self.facts:
+            self.statusBar().showMessage("That fact belongs to another prospect: select it there to cite it.", 5000)
+            return
+        self.composer.body.insert_citation(fact_id)
+
+    # -- copy = send -------------------------------------------------------------
+    def _outgoing(self) -> tuple[str, str, str]:
+        """(subject, plain text, html) of the message as the prospect will get it."""
+        c = self.composer
+        last = c.last_touch()
+        if c.current_kind() == "follow-up" and last is not None:
+            subject = last.subject if last.subject.lower().startswith("fwd:") else f"Fwd: {last.subject}".strip()
+            args = (last.text, last.sent_at[:10], last.subject)
+            return subject, plain_message(c.body.toPlainText(), *args), html_message(c.body.toPlainText(), *args)
+        subject = c.subject.text().strip()
+        return subject, plain_message(c.body.toPlainText()), html_message(c.body.toPlainText())
+
+    def _allowed(self, overrides: list[str]) -> bool:
+        c = self.composer
+        if c.prospect_id is None or not c.result:
+            return False
+        return c.result["ok"] or (bool(overrides) and c.checklist.status_of(GATE_RULE) == "pass"
+                                  and set(overrides) == set(c.overridable_failures()))
 
     def _copy(self, overrides: list[str]) -> None:
         """Copy = send. overrides: the failing rules the rep deliberately chose to copy over."""
-        c = self.composer
-        if c.prospect_id is None or not c.result:
-            return
-        allowed = c.result["ok"] or (overrides and c.checklist.status_of(GATE_RULE) == "pass"
-                                     and set(overrides) == set(c.overridable_failures()))
-        if not allowed:
+        if not self._allowed(overrides):
             self.statusBar().showMessage("Not copied: fix the failing checklist items first.", 5000)
             return
-        text = strip_citations(c.body.toPlainText())
-        QGuiApplication.clipboard().setText(text)
-        # The sent message replaces the draft: a pending autosave must not bring it back.
-        c.flush()
-        self.service.record_touch(c.prospect_id, c.current_kind(), c.subject.text().strip(), text,
-                                  c.cited_fact_ids(), [] if c.result["ok"] else list(overrides))
+        subject, text, html = self._outgoing()
+        data = QMimeData()
+        data.setText(text)
+        data.setHtml(html)
+        QGuiApplication.clipboard().setMimeData(data)
+        self._log_sent(subject, text, overrides)
         self.statusBar().showMessage("Copied. Paste it into your email or LinkedIn message.", 5000)
 
-    def _on_touch_recorded(self, touch) -> None:
+    def _open_in_mail_app(self) -> None:
+        if not self._allowed([]):
+            return
+        subject, text, _ = self._outgoing()
+        QDesktopServices.openUrl(QUrl(mailto_url("", subject, text)))
+        self._log_sent(subject, text, [])
+
+    def _log_sent(self, subject: str, text: str, overrides: list[str]) -> None:
+        c = self.composer
+        c.flush()  # the sent message replaces the draft: a pending autosave must not bring it back
+        self.service.record_touch(c.prospect_id, c.current_kind(), subject, text, c.cited_fact_ids(),
+                                  [] if c.result["ok"] else list(overrides))
+
+    def _on_touch_recorded(self, touch: Touch) -> None:
         due = f" Follow up on {touch.follow_up_due}." if touch.follow_up_due else ""
-        self.statusBar().showMessage(f"Copied and logged as sent.{due}", 8000)
+        self.statusBar().showMessage(f"Logged as sent.{due}", 8000)
         if touch.prospect_id == self.composer.prospect_id:
             self.composer.load_draft(None)
             self.service.load_touches(touch.prospect_id)
+
+    def _show_touch(self, touch: Touch) -> None:
+        title = f"Sent {touch.sent_at[:16].replace('T', ' ')}: {touch.subject or touch.kind}"
+        cited = ", ".join(f"[^{i}]" for i in touch.cited_fact_ids)
+        dialog = MessageDialog(title, touch.text + (f"\n\n(cited {cited})" if cited else ""), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # -- research ----------------------------------------------------------------
     def _research(self) -> None:
@@ -301,6 +468,14 @@ class MainWindow(QMainWindow):
         self._research_lines = {}
         self.research_service.start(prospect_id, p.company, p.website)
         self.statusBar().showMessage(f"Researching {p.company}…")
+
+    def _research_page(self, url: str) -> None:
+        prospect_id = self.research.current_prospect_id()
+        if prospect_id is None or self.research_service.is_running():
+            return
+        self._research_lines = {}
+        self.research_service.start(prospect_id, self.prospects[prospect_id].company, url, single_page=True)
+        self.statusBar().showMessage(f"Reading {url}…")
 
     def _on_research_progress(self, prospect_id: int, source: str, text: str) -> None:
         self._research_lines[source] = text
@@ -333,6 +508,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
         self.research_service.shutdown()
+        self.secrets.wait(5000)
         self.service.close()
         super().closeEvent(event)
 

@@ -106,11 +106,13 @@ def test_thresholds_are_tuned_in_settings_and_kept(qtbot, open_window, earned_ho
                           "What would be a good next step?")
     assert line_for(window, "follow-up-short").startswith("✔")
     window.findChild(type(window.menuBar().actions()[0]), "ruleSettingsAction").trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QDialog)))
     dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
     spin = dialog.findChild(QSpinBox, "follow-up-short.max_words")
-    assert spin.value() == 50
+    assert spin.value() == 50 and "the 2017 post" in " ".join(
+        label.text() for label in dialog.findChildren(type(window.banner)))  # the source stays visible
     spin.setValue(10)
-    with qtbot.waitSignal(window.service.rule_overrides_loaded, timeout=5000):
+    with qtbot.waitSignal(window.service.settings_loaded, timeout=5000):
         qtbot.mouseClick(dialog.findChild(QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
     assert line_for(window, "follow-up-short").startswith("✘") and "10 words" in line_for(window, "follow-up-short")
     window.close()

@@ -1,0 +1,180 @@
+"""Fact cards: how a research fact is drawn in the list (kind, source, date, age, pin, matches).
+
+Painted by a delegate, not built from widgets, so switching to a prospect with hundreds of
+facts stays fast. Text is drawn as plain text: nothing from the web is ever rendered as HTML.
+"""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QMimeData, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextCharFormat, QTextLayout, QTextOption
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate
+
+from app.core.models import Fact
+
+from .qt_text import plain_tooltip, qt_pos
+
+FACT_ROLE = Qt.ItemDataRole.UserRole + 1  # the Fact record
+META_ROLE = Qt.ItemDataRole.UserRole + 2  # dict: age, cited_before, prospect (search results), matches
+ID_ROLE = Qt.ItemDataRole.UserRole
+MAX_LINES = 5
+PAD = 6
+AGE_COLORS = {"fresh": "#1d6b2f", "getting old": "#9a6700", "stale": "#b3261e"}
+
+
+def age_badge(fact: Fact, today: date, news_days: int = 90, site_days: int = 365) -> str | None:
+    """fresh / getting old / stale, by the limits of the fresh-facts rule; notes never age."""
+    limit = {"news": news_days, "feed": news_days, "site": site_days}.get(fact.kind)
+    if not limit or not fact.published:
+        return None
+    try:
+        age = (today - date.fromisoformat(fact.published[:10])).days
+    except ValueError:
+        return None
+    if age > limit:
+        return "stale"
+    return "getting old" if age > limit / 2 else "fresh"
+
+
+def domain(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def header_text(fact: Fact, meta: dict) -> str:
+    parts = [fact.kind.upper()]
+    source = fact.source_title or domain(fact.source_url)
+    if source:
+        parts.append(source if not fact.source_url or domain(fact.source_url) in source
+                     else f"{source} ({domain(fact.source_url)})")
+    if fact.published:
+        parts.append(fact.published[:10])
+    if meta.get("age"):
+        parts.append(meta["age"])
+    if fact.pinned:
+        parts.append("📌 pinned")
+    if meta.get("cited_before"):
+        parts.append("cited before")
+    if meta.get("prospect"):
+        parts.append(f"— {meta['prospect']}")
+    return "  ·  ".join(parts)
+
+
+class FactCardDelegate(QStyledItemDelegate):
+    def _layout(self, text: str, font: QFont, width: int, matches: list) -> tuple[QTextLayout, int]:
+        layout = QTextLayout(text, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        if matches:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor("#ffe58a"))
+            fmt.setForeground(QColor("#000000"))
+            ranges = []
+            for start, end in matches:
+                r = QTextLayout.FormatRange()
+                r.start, r.length, r.format = qt_pos(text, start), qt_pos(text, end) - qt_pos(text, start), fmt
+                ranges.append(r)
+            layout.setFormats(ranges)
+        layout.beginLayout()
+        height, lines = 0, 0
+        while lines < MAX_LINES:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            line.setPosition(QPointF(0, height))
+            height += int(line.height())
+            lines += 1
+        layout.endLayout()
+        return layout, height
+
+    def sizeHint(self, option, index) -> QSize:
+        fact: Fact = index.data(FACT_ROLE)
+        if fact is None:
+            return super().sizeHint(option, index)
+        width = max(120, option.rect.width() or 320) - 2 * PAD
+        small = QFontMetrics(self._small(option.font))
+        _, text_height = self._layout(fact.text, option.font, width, [])
+        return QSize(width + 2 * PAD, small.height() + text_height + 3 * PAD)
+
+    @staticmethod
+    def _small(font: QFont) -> QFont:
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        return small
+
+    def paint(self, painter, option, index) -> None:
+        fact: Fact = index.data(FACT_ROLE)
+        if fact is None:
+            return super().paint(painter, option, index)
+        meta = index.data(META_ROLE) or {}
+        painter.save()
+        rect = option.rect.adjusted(2, 2, -2, -2)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        background = palette.color(QPalette.ColorRole.Highlight) if selected else palette.color(QPalette.ColorRole.Base)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.setBrush(background)
+        painter.drawRoundedRect(rect, 5, 5)
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        small = self._small(option.font)
+        painter.setFont(small)
+        head_rect = QRect(rect.left() + PAD, rect.top() + PAD // 2, rect.width() - 2 * PAD,
+                          QFontMetrics(small).height())
+        age = meta.get("age")
+        painter.setPen(QColor(AGE_COLORS[age]) if age and not selected else text_color)
+        painter.drawText(head_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(small).elidedText(header_text(fact, meta), Qt.TextElideMode.ElideRight,
+                                                        head_rect.width()))
+        painter.setPen(text_color)
+        layout, _ = self._layout(fact.text, option.font, rect.width() - 2 * PAD, meta.get("matches", []))
+        layout.draw(painter, QPointF(head_rect.left(), head_rect.bottom() + PAD / 2))
+        painter.restore()
+
+
+class FactList(QListWidget):
+    """The research list: cards, drag a card into the message to cite it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setItemDelegate(FactCardDelegate(self))
+        self.setWordWrap(True)
+        self.setUniformItemSizes(False)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+
+    def mimeData(self, items) -> QMimeData:
+        """Dragging a card drops its citation marker: the composer inserts [^ID] where it lands."""
+        data = QMimeData()
+        data.setText(" ".join(f"[^{item.data(ID_ROLE)}]" for item in items))
+        return data
+
+    def add_card(self, fact: Fact, meta: dict, at_top: bool = False) -> QListWidgetItem:
+        item = QListWidgetItem()
+        self.update_card(item, fact, meta)
+        if at_top:
+            self.insertItem(0, item)
+        else:
+            self.addItem(item)
+        return item
+
+    @staticmethod
+    def update_card(item: QListWidgetItem, fact: Fact, meta: dict) -> None:
+        item.setData(ID_ROLE, fact.id)
+        item.setData(FACT_ROLE, fact)
+        item.setData(META_ROLE, meta)
+        # The item's text is what screen readers and tests read: the header and the fact.
+        item.setText(f"[^{fact.id}] {header_text(fact, meta)}: {' '.join(fact.text.split())}")
+        source = fact.source_url or "your own note"
+        item.setToolTip(plain_tooltip(f"{fact.text}\n\nSource: {fact.source_title or ''} {source}".strip()))
+
+    def item_for(self, fact_id: int) -> QListWidgetItem | None:
+        for row in range(self.count()):
+            if self.item(row).data(ID_ROLE) == fact_id:
+                return self.item(row)
+        return None

@@ -1,0 +1,210 @@
+"""Settings: research sources and API keys, rule thresholds, follow-ups, and where the data lives."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from app.core.text import sanitize
+
+RESEARCH_SOURCES = (
+    ("site", "The company's own website", ""),
+    ("feeds", "The company's news feeds (RSS, Atom, JSON Feed)", ""),
+    ("gdelt", "GDELT news search (free, no key)", ""),
+    ("newsapi", "NewsAPI.org (needs its key, below)", ""),
+    ("gnews", "GNews.io (needs its key, below)", ""),
+    ("google-news", "Google News search",
+     "Google News results are for personal, non-commercial use under Google's terms: turn this on only if "
+     "that fits how you use Earned."),
+)
+KEY_NAMES = {"newsapi": "NewsAPI.org key", "gnews": "GNews.io key"}
+
+
+def _note(text: str, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: palette(mid);")
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class SettingsDialog(QDialog):
+    save_key_requested = Signal(str, str)  # name, value: the window hands it to the keychain service
+
+    def __init__(self, pack, values: dict, data_folder: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.pack = pack
+        self.value: dict = {}
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.tabs.addTab(self._research_tab(values), "Research")
+        self.tabs.addTab(self._rules_tab(values.get("rule_overrides", {})), "Rules")
+        self.tabs.addTab(self._follow_up_tab(values.get("follow_up_days", 3)), "Follow-ups")
+        self.tabs.addTab(self._workspace_tab(data_folder), "Data")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("dialogSaveButton")
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+        self.resize(660, 600)
+
+    # -- research ----------------------------------------------------------------
+    def _research_tab(self, values: dict) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        sources = values.get("research_sources", {})
+        self.boxes: dict[str, QCheckBox] = {}
+        for key, label, note in RESEARCH_SOURCES:
+            box = QCheckBox(label)
+            box.setObjectName(f"source-{key}")
+            box.setChecked(bool(sources.get(key)))
+            layout.addWidget(box)
+            if note:
+                layout.addWidget(_note(note, f"source-{key}-terms"))
+            self.boxes[key] = box
+        keys = QGroupBox("API keys (kept in your system keychain, never in Earned's files)")
+        form = QFormLayout(keys)
+        self.key_edits: dict[str, QLineEdit] = {}
+        self.key_status: dict[str, QLabel] = {}
+        for name, label in KEY_NAMES.items():
+            edit = QLineEdit()
+            edit.setObjectName(f"key-{name}")
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setPlaceholderText("paste a new key to replace the stored one")
+            edit.setAccessibleName(label)
+            save = QPushButton("Save key")
+            save.setObjectName(f"saveKey-{name}")
+            save.clicked.connect(lambda _=False, n=name: self.save_key_requested.emit(n, self.key_edits[n].text()))
+            status = QLabel("checking the keychain…")
+            status.setObjectName(f"keyStatus-{name}")
+            status.setTextFormat(Qt.TextFormat.PlainText)
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(save)
+            form.addRow(label + ":", row)
+            form.addRow("", status)
+            self.key_edits[name], self.key_status[name] = edit, status
+        layout.addWidget(keys)
+        contact = QFormLayout()
+        self.contact = QLineEdit(values.get("user_agent_contact", ""))
+        self.contact.setObjectName("userAgentContact")
+        self.contact.setPlaceholderText("optional: an email address site owners can reach you at")
+        self.contact.setAccessibleName("Contact for site owners")
+        contact.addRow("Contact in User-Agent:", self.contact)
+        layout.addLayout(contact)
+        layout.addStretch()
+        return page
+
+    def show_keys(self, status: dict) -> None:
+        """name -> masked value or ""; an empty dict means there is no keychain."""
+        for name, label in self.key_status.items():
+            if not status:
+                label.setText("No system keychain: keys can't be stored, so this source stays off.")
+                self.key_edits[name].setEnabled(False)
+            else:
+                label.setText(f"Stored: {status[name]}" if status.get(name) else "Not set")
+
+    def key_saved(self, name: str, masked_value: str) -> None:
+        self.key_edits[name].clear()
+        self.key_status[name].setText(f"Stored and read back from the keychain: {masked_value}" if masked_value
+                                      else "Removed from the keychain")
+
+    # -- rules -------------------------------------------------------------------
+    def _rules_tab(self, overrides: dict) -> QWidget:
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        self.editors: dict[tuple[str, str], QDoubleSpinBox | QSpinBox] = {}
+        for rule in self.pack.rules:
+            if not rule.params:
+                continue
+            box = QGroupBox(rule.id)
+            form = QFormLayout(box)
+            form.addRow(_note(f"Why: {rule.source}"))
+            for name, default in rule.params.items():
+                current = overrides.get(rule.id, {}).get(name, default)
+                if isinstance(default, float):
+                    edit = QDoubleSpinBox()
+                    edit.setDecimals(2)
+                    edit.setSingleStep(0.05)
+                    edit.setRange(0.0, 100.0)
+                else:
+                    edit = QSpinBox()
+                    edit.setRange(0, 10_000)
+                edit.setValue(current)
+                edit.setObjectName(f"{rule.id}.{name}")
+                edit.setAccessibleName(f"{rule.id} {name}")
+                edit.setToolTip(rule.param_help.get(name, name))
+                label = QLabel(f"{rule.param_help.get(name, name)} (default {default})")
+                label.setTextFormat(Qt.TextFormat.PlainText)
+                label.setWordWrap(True)
+                form.addRow(label, edit)
+                self.editors[(rule.id, name)] = edit
+            layout.addWidget(box)
+        restore = QPushButton("Restore the defaults")
+        restore.setObjectName("restoreRuleDefaults")
+        restore.clicked.connect(self._restore_rules)
+        layout.addWidget(restore)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        return scroll
+
+    def _restore_rules(self) -> None:
+        for (rule_id, name), edit in self.editors.items():
+            edit.setValue(self.pack.get(rule_id).params[name])
+
+    # -- follow-ups and data -----------------------------------------------------------
+    def _follow_up_tab(self, days: int) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.follow_up_days = QSpinBox()
+        self.follow_up_days.setObjectName("followUpDays")
+        self.follow_up_days.setRange(1, 30)
+        self.follow_up_days.setValue(int(days))
+        self.follow_up_days.setSuffix(" business days")
+        self.follow_up_days.setAccessibleName("Follow up after")
+        form.addRow("Follow up after:", self.follow_up_days)
+        form.addRow(_note("After you copy a message, Earned marks the prospect “follow-up due” this many business "
+                          "days later, unless you mark them replied. Be prompt: a lead's interest fades fast."))
+        return page
+
+    def _workspace_tab(self, folder: str) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        path = QLabel(folder)
+        path.setObjectName("dataFolderLabel")
+        path.setTextFormat(Qt.TextFormat.PlainText)
+        path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        open_button = QPushButton("Open folder")
+        open_button.setObjectName("openDataFolderButton")
+        open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(folder)))
+        layout.addWidget(QLabel("Your workspace (research, drafts, the sent log) is one file in:"))
+        layout.addWidget(path)
+        layout.addWidget(open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(_note("Set EARNED_HOME before starting Earned to use another folder. API keys are not "
+                               "here: they live in your system keychain."))
+        layout.addStretch()
+        return page
+
+    def _save(self) -> None:
+        overrides: dict = {}
+        for (rule_id, name), edit in self.editors.items():
+            if edit.value() != self.pack.get(rule_id).params[name]:
+                overrides.setdefault(rule_id, {})[name] = edit.value()
+        contact, _ = sanitize(self.contact.text())
+        self.value = {
+            "research_sources": {k: b.isChecked() for k, b in self.boxes.items()},
+            "user_agent_contact": " ".join(contact.split())[:200],
+            "rule_overrides": overrides,
+            "follow_up_days": self.follow_up_days.value(),
+        }
+        self.accept()
