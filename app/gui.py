@@ -29,7 +29,31 @@ def _setup_logging(folder) -> None:
     logging.getLogger().setLevel(logging.INFO)
 
 
+class Started:
+    """What start_gui built: the application, its window and services, and the workspace lock."""
+
+    def __init__(self, app, window, service, lock):
+        self.app, self.window, self.service, self.lock = app, window, service, lock
+        self.exit_code = 0
+
+
 def run_gui(quit_after_startup: bool = False) -> int:
+    started = start_gui(quit_after_startup)
+    if isinstance(started, int):
+        return started
+    code = started.app.exec()
+    return finish_gui(started, code)
+
+
+def finish_gui(started: Started, code: int) -> int:
+    started.window.close()  # saves the draft and geometry, waits for queued writes
+    started.service.close()
+    started.lock.unlock()
+    return started.exit_code or code
+
+
+def start_gui(quit_after_startup: bool = False) -> Started | int:
+    """Build the app and show the window; an int is an exit status (the workspace can't be used)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -62,11 +86,10 @@ def run_gui(quit_after_startup: bool = False) -> int:
                            "Your saved work is safe.")
 
     sys.excepthook = excepthook
-    exit_code = 0
+    started = Started(app, window, service, lock)
 
     def on_fatal(message: str) -> None:
-        nonlocal exit_code
-        exit_code = 2
+        started.exit_code = 2
         _tell(message, interactive)
         app.exit(2)
 
@@ -76,8 +99,4 @@ def run_gui(quit_after_startup: bool = False) -> int:
         window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()
     service.open()
-    code = app.exec()
-    window.close()  # saves the draft and geometry, waits for queued writes
-    service.close()
-    lock.unlock()
-    return exit_code or code
+    return started

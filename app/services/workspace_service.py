@@ -33,7 +33,8 @@ class WorkspaceService(QObject):
     facts_loaded = Signal(int, list)  # prospect id, [Fact]
     fact_added = Signal(object)
     fact_updated = Signal(object)  # pinned, edited, discarded or restored
-    search_results = Signal(int, str, list, dict)  # generation, query, [Fact], {prospect id: company}
+    # generation, query, [Fact], {prospect id: company} (object: a dict signal would turn the ids into strings)
+    search_results = Signal(int, str, list, object)
     draft_loaded = Signal(int, object)  # prospect id, Draft or None
     draft_saved = Signal(object)
     touch_recorded = Signal(object)

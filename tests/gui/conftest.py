@@ -10,10 +10,10 @@ def open_window(qtbot, earned_home):
     """Open the real window on the temp workspace; returns a factory so a test can 'restart'."""
     opened = []
 
-    def factory(seed_demo: bool = False) -> MainWindow:
+    def factory(seed_demo: bool = False, **services) -> MainWindow:
         service = WorkspaceService(earned_home / "earned.db", seed_demo=seed_demo)
         settings = QSettings(str(earned_home / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(service, settings)
+        window = MainWindow(service, settings, **services)
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.ready, timeout=10_000):
             window.show()
