@@ -1,4 +1,5 @@
 """Research from the window: facts stream in, problems are listed, Cancel works, the UI never stalls."""
+import gc
 import sqlite3
 import time
 
@@ -64,6 +65,10 @@ def test_slow_site_never_stalls_the_window_and_cancel_keeps_what_was_found(qtbot
     site.routes["/news"] = lambda req: (200, {"Content-Type": "text/html"}, ((b" ", 0.2) for _ in range(200)))
     window, service = window_for(qtbot, open_window, earned_home, site, deadline=30.0)
 
+    # Garbage from the tests before this one would make a full collection pause the main thread;
+    # that is the test suite's cost, not the window's, so set it aside while measuring.
+    gc.collect()
+    gc.freeze()
     gaps, clock = [], QElapsedTimer()
     clock.start()
     last = [clock.elapsed()]
@@ -92,6 +97,7 @@ def test_slow_site_never_stalls_the_window_and_cancel_keeps_what_was_found(qtbot
     assert done.args[1].cancelled and done.args[1].facts
     assert not cancel.isVisible() and find(window, QPushButton, "researchButton").isEnabled()
     assert len(gaps) > 150
+    gc.unfreeze()
     assert max(gaps) <= 50, f"the main thread stalled for {max(gaps)} ms"
 
 
