@@ -32,6 +32,8 @@ Qt's xcb platform plugin also needs: libxcb-cursor0 libxcb-icccm4 libxcb-image0 
 """
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import argparse
 import os
 import re
@@ -75,10 +77,15 @@ FEATURED = {
 OTHERS = [  # company, website, contact, role, status
     ("Alder & Finch Packaging", "https://alderfinch.example", "Tomás Reyes", "COO", "contacted"),
     ("Bluegill Marine Supply", "https://bluegillmarine.example", "Priya Natarajan", "Head of Fulfillment", "new"),
-    ("Copperline Tooling", "https://copperline.example", "Sam Okoye", "Plant Manager", "follow-up due"),
+    ("Copperline Tooling", "https://copperline.example", "Sam Okoye", "Plant Manager", "contacted"),
     ("Meridian Cold Chain", "https://meridiancold.example", "Hannah Brandt", "VP Supply Chain", "replied"),
 ]
 
+
+
+def days_ago(n: int) -> str:
+    """Dates relative to the day the picture is taken, so its facts never look stale."""
+    return (date.today() - timedelta(days=n)).isoformat()
 
 def build_workspace(home: Path) -> None:
     """A workspace as a rep would have it a week in: five prospects, one researched with a draft ready."""
@@ -94,6 +101,9 @@ def build_workspace(home: Path) -> None:
             for company, website, contact, role, status in OTHERS:
                 p = repo.add_prospect(company, website, contact, role)
                 repo.set_status(p.id, status)
+                if company.startswith("Copperline"):  # a first touch sent a week ago: its follow-up is due
+                    repo.record_touch(p.id, "first-touch", "Press line changeovers", "(sent)", [],
+                                      sent_at=datetime.now().astimezone() - timedelta(days=7))
                 repo.add_fact(
                     p.id, "site", f"{company} lists three distribution sites on its locations page.",
                     f"{website}/locations", f"Locations | {company}",
@@ -103,10 +113,10 @@ def build_workspace(home: Path) -> None:
             repo.set_status(p.id, "researching")
             joliet, _ = repo.add_fact(
                 p.id, "news",
-                "Kestrel Ridge opened a 410,000 sq ft fulfillment center in Joliet, Illinois in March, "
+                "Kestrel Ridge opened a 410,000 sq ft fulfillment center in Joliet, Illinois this month, "
                 "adding about 220 jobs.",
                 "https://midwestfreight.example/2025/03/kestrel-ridge-joliet",
-                "Kestrel Ridge opens Joliet fulfillment center - Midwest Freight Journal", "2025-03-18",
+                "Kestrel Ridge opens Joliet fulfillment center - Midwest Freight Journal", days_ago(12),
             )
             hiring, _ = repo.add_fact(
                 p.id, "site",
@@ -119,14 +129,14 @@ def build_workspace(home: Path) -> None:
                 "Blog post 'Peak season 2024 in numbers': on-time outbound fell to 91% in November, "
                 "against a 97% target.",
                 "https://kestrelridge.example/blog/peak-2024-in-numbers",
-                "Peak season 2024 in numbers - Kestrel Ridge blog", "2025-01-09",
+                "Peak season 2024 in numbers - Kestrel Ridge blog", days_ago(55),
             )
             repo.add_fact(
                 p.id, "news",
                 "CEO Aaron Whitfield told Supply Chain Weekly they plan to double e-commerce volume for "
                 "mid-size retail clients by 2026.",
                 "https://supplychainweekly.example/interviews/kestrel-ridge-whitfield",
-                "Interview: Kestrel Ridge bets on mid-market e-commerce - Supply Chain Weekly", "2025-02-04",
+                "Interview: Kestrel Ridge bets on mid-market e-commerce - Supply Chain Weekly", days_ago(70),
             )
             repo.add_fact(
                 p.id, "site",

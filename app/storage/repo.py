@@ -288,15 +288,23 @@ class WorkspaceRepo:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (the connection is in autocommit mode)."""
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (the connection is in autocommit mode).
+    Inside another transaction it is a savepoint, so repo methods can be combined."""
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self.nested = False
 
     def __enter__(self):
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.nested = self.conn.in_transaction
+        self.conn.execute("SAVEPOINT repo" if self.nested else "BEGIN IMMEDIATE")
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if self.nested:
+            if exc_type:
+                self.conn.execute("ROLLBACK TO repo")
+            self.conn.execute("RELEASE repo")
+        else:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
         return False

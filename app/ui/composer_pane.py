@@ -83,6 +83,8 @@ class ComposerPane(QWidget):
         self.checklist.setObjectName("checklist")
         self.checklist.setAccessibleName("Checklist")
         self.checklist.setMaximumHeight(230)
+        self.checklist.setWordWrap(True)
+        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.why = QLabel("Click a checklist item to see where it applies and why the rule exists.")
         self.why.setObjectName("ruleWhyLabel")
         self.why.setTextFormat(Qt.TextFormat.PlainText)

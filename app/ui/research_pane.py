@@ -21,7 +21,7 @@ PROSPECT_ROLE = Qt.ItemDataRole.UserRole + 1
 def _prospect_label(p: Prospect, today: str) -> str:
     who = ", ".join(x for x in (p.contact_name, p.role) if x)
     status = p.shown_status(today)
-    due = f" {p.follow_up_due}" if status == "follow-up due" else ""
+    due = f" since {p.follow_up_due}" if status == "follow-up due" and p.follow_up_due else ""
     return f"{p.company}  ({status}{due})" + (f"  ·  {who}" if who else "")
 
 
