@@ -59,7 +59,6 @@ def test_research_cite_copy_then_follow_up_reply_and_disqualify(qtbot, open_wind
     qtbot.waitUntil(lambda: facts.count() == len(done.args[1].facts), timeout=5000)
     texts = [facts.item(i).text() for i in range(facts.count())]
     tacoma = next(i for i, t in enumerate(texts) if "second factory in Tacoma" in t)
-    careers = next(i for i, t in enumerate(texts) if "12 field service technicians" in t)
     assert "SITE" in texts[tacoma] and "fresh" not in texts[tacoma]  # undated home page: no age badge
 
     # Cite one; the checklist goes green; copy puts both formats on the clipboard.
@@ -91,25 +90,23 @@ def test_research_cite_copy_then_follow_up_reply_and_disqualify(qtbot, open_wind
     assert line_for(window, "follow-up-short").startswith("✘")
     composer.clear()
     suggested = find(window, QListWidget, "suggestedFacts")
-    careers_id = facts.item(careers).data(Qt.ItemDataRole.UserRole)
-    assert all("second factory in Tacoma" not in suggested.item(i).text() for i in range(suggested.count()))
-    item = next((suggested.item(i) for i in range(suggested.count())
-                 if suggested.item(i).data(Qt.ItemDataRole.UserRole) == careers_id), None)
-    if item is None:  # only the top suggestions are listed; cite the careers fact from the list instead
-        facts.setCurrentRow(careers)
-        qtbot.mouseClick(find(window, QPushButton, "citeButton"), Qt.MouseButton.LeftButton)
-    else:
-        qtbot.mouseClick(suggested.viewport(), Qt.MouseButton.LeftButton,
-                         pos=suggested.visualItemRect(item).center())
-    composer.moveCursor(composer.textCursor().MoveOperation.Start)
-    qtbot.keyClicks(composer, "Saw you are hiring 12 field service technicians ")
+    first_cited = set(window.composer.cited_in_thread())
+    assert suggested.count() > 0
+    assert all(suggested.item(i).data(Qt.ItemDataRole.UserRole) not in first_cited for i in range(suggested.count()))
+    item = suggested.item(0)
+    new_fact = window.facts[item.data(Qt.ItemDataRole.UserRole)]
+    qtbot.keyClicks(composer, "New since my note: " + " ".join(new_fact.text.split()[:8]).rstrip(".,") + " ")
+    qtbot.mouseClick(suggested.viewport(), Qt.MouseButton.LeftButton, pos=suggested.visualItemRect(item).center())
+    assert f"[^{new_fact.id}]" in composer.toPlainText()
+    composer.moveCursor(composer.textCursor().MoveOperation.End)
+    qtbot.keyClicks(composer, ". ")
     qtbot.mouseClick(find(window, QPushButton, "quickQuestion0"), Qt.MouseButton.LeftButton)
     assert composer.toPlainText().endswith("What would be a good next step?")
     assert line_for(window, "follow-up-short").startswith("✔") and line_for(window, "not-a-repeat").startswith("✔")
     with qtbot.waitSignal(window.service.touches_loaded, timeout=5000):
         qtbot.mouseClick(find(window, QPushButton, "copyButton"), Qt.MouseButton.LeftButton)
     clip = QGuiApplication.clipboard().mimeData()
-    assert clip.text().startswith("Saw you are hiring 12 field service technicians")
+    assert clip.text().startswith("New since my note: ")
     assert "---------- Forwarded message ---------" in clip.text() and "> Doubling output" in clip.text()
     assert "<blockquote" in clip.html()
     assert db.execute("SELECT count(*) FROM touches WHERE kind = 'follow-up'").fetchone()[0] == 1
