@@ -87,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     research.add_argument("--save", type=int, metavar="PROSPECT_ID", help="save the facts to this prospect")
     research.add_argument("--json", action="store_true", help="print one JSON object")
 
+    imp = sub.add_parser("import-csv", help="import prospects from a CSV file (company, website, contact, role, notes)")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="show what would be imported; change nothing")
+    exp = sub.add_parser("export", help="export research to Markdown or CSV")
+    exp.add_argument("--prospect", type=int, help="one prospect (default: all)")
+    exp.add_argument("--format", choices=("md", "csv"), required=True)
+    exp.add_argument("--output", help="write to this file instead of standard output")
+    bak = sub.add_parser("backup", help="save the whole workspace to one file (safe while Earned runs)")
+    bak.add_argument("file")
+    res = sub.add_parser("restore", help="replace the workspace with a backup (the current one is kept)")
+    res.add_argument("file")
+
     keys = sub.add_parser("keys", help="API keys, kept in the system keychain only")
     ksub = keys.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
     kset = ksub.add_parser("set", help="store a key read from standard input (never from the command line)")
@@ -292,8 +304,73 @@ def _research(args) -> int:
     return EXIT_OK
 
 
+def _import_csv(args) -> int:
+    from pathlib import Path
+
+    from app.storage.csv_import import apply_import, plan_import
+
+    repo = _open_repo()
+    plan = plan_import(Path(args.file), repo)
+    mapped = ", ".join(f"{ours} <- '{theirs}'" for ours, theirs in plan.columns.items())
+    print(f"Columns: {mapped}  (delimiter {plan.delimiter!r}, {plan.encoding})")
+    for line, why in plan.errors:
+        print(f"line {line}: skipped: {why}", file=sys.stderr)
+    for line, company in plan.duplicates:
+        print(f"line {line}: already in the workspace: {company}")
+    if args.dry_run:
+        for row in plan.rows[:10]:
+            print(f"line {row.line}: {row.company}  {row.website}  {row.contact}  {row.role}")
+        print(f"Would import {len(plan.rows)} prospect(s); {len(plan.errors)} bad row(s), "
+              f"{len(plan.duplicates)} duplicate(s).")
+        return EXIT_OK
+    added = apply_import(plan, repo)
+    print(f"Imported {added} prospect(s); skipped {len(plan.errors)} bad row(s) and {len(plan.duplicates)} "
+          "already there.")
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from app.storage.export import to_csv, to_markdown
+
+    repo = _open_repo()
+    text = (to_markdown if args.format == "md" else to_csv)(repo, args.prospect)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        except OSError as e:
+            raise UsageError(f"can't write {args.output}: {e.strerror}.") from None
+        print(f"Wrote {args.output}.")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _backup(args) -> int:
+    from pathlib import Path
+
+    from app.storage.backup import backup
+
+    target = backup(_open_repo().conn, Path(args.file))
+    print(f"Backed up the workspace to {target}.")
+    return EXIT_OK
+
+
+def _restore(args) -> int:
+    from pathlib import Path
+
+    from app.storage.backup import check_backup, restore
+
+    check_backup(Path(args.file))  # before opening (and perhaps creating) the workspace
+    repo = _open_repo()
+    kept = restore(repo.conn, database_path(), Path(args.file))
+    print(f"Restored {args.file}. The workspace you had is kept as {kept}.")
+    return EXIT_OK
+
+
 COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys, "check": _check, "rules": _rules,
-            "research": _research}
+            "research": _research, "import-csv": _import_csv, "export": _export, "backup": _backup,
+            "restore": _restore}
 
 
 def run(args: argparse.Namespace) -> int:
