@@ -42,6 +42,11 @@ class WorkspaceService(QObject):
     touches_loaded = Signal(int, list)  # prospect id, [Touch] oldest first
     rule_overrides_loaded = Signal(dict)  # {"rule-id": {"param": value}}
     settings_loaded = Signal(dict)  # {key: value} for the keys asked
+    import_planned = Signal(object)  # ImportPlan: shown to the rep before anything is written
+    imported = Signal(int)  # prospects added
+    exported = Signal(str)  # the file written
+    backed_up = Signal(str)
+    restored = Signal(str)  # where the previous workspace was kept
     failed = Signal(str)  # a message for the rep
 
     def __init__(self, db_path: Path, seed_demo: bool = True, parent: QObject | None = None):
@@ -170,6 +175,42 @@ class WorkspaceService(QObject):
     def set_status(self, prospect_id: int, status: str, reason: str = "") -> None:
         self._submit("changing the status", lambda: self._require_repo().set_status(prospect_id, status, reason),
                      self.prospect_updated.emit)
+
+    # -- data in and out ------------------------------------------------------------
+    def plan_import(self, path: str) -> None:
+        from app.storage.csv_import import plan_import
+
+        self._submit("reading the CSV file", lambda: plan_import(Path(path), self._require_repo()),
+                     self.import_planned.emit)
+
+    def apply_import(self, plan) -> None:
+        from app.storage.csv_import import apply_import
+
+        self._submit("importing prospects", lambda: apply_import(plan, self._require_repo()), self.imported.emit)
+
+    def export(self, prospect_id: int | None, fmt: str, path: str) -> None:
+        from app.storage.export import to_csv, to_markdown
+
+        def work():
+            text = (to_markdown if fmt == "md" else to_csv)(self._require_repo(), prospect_id)
+            try:
+                Path(path).write_text(text, encoding="utf-8", newline="")
+            except OSError as e:
+                raise EarnedError(f"Can't write {path}: {e.strerror}.") from None
+            return path
+
+        self._submit("exporting", work, self.exported.emit)
+
+    def backup(self, path: str) -> None:
+        from app.storage.backup import backup
+
+        self._submit("backing up", lambda: str(backup(self._require_repo().conn, Path(path))), self.backed_up.emit)
+
+    def restore(self, path: str) -> None:
+        from app.storage.backup import restore
+
+        self._submit("restoring", lambda: str(restore(self._require_repo().conn, self.db_path, Path(path))),
+                     self.restored.emit)
 
     def load_draft(self, prospect_id: int) -> None:
         self._submit(

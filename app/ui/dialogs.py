@@ -152,3 +152,47 @@ class ShortcutsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+
+class ImportPreviewDialog(QDialog):
+    """What a CSV import will do, before it does it."""
+
+    def __init__(self, plan, file_name: str, parent=None):
+        from PySide6.QtWidgets import QListWidget, QTableWidget, QTableWidgetItem
+
+        super().__init__(parent)
+        self.setObjectName("importPreviewDialog")
+        self.setWindowTitle(f"Import {file_name}")
+        self.plan = plan
+        layout = QVBoxLayout(self)
+        mapped = ", ".join(f"{theirs} → {ours}" for ours, theirs in plan.columns.items())
+        summary = QLabel(f"{len(plan.rows)} new prospect(s) to import; {len(plan.duplicates)} already in your "
+                         f"workspace; {len(plan.errors)} row(s) can't be used.\nColumns: {mapped}")
+        summary.setObjectName("importSummary")
+        summary.setTextFormat(Qt.TextFormat.PlainText)
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        table = QTableWidget(min(len(plan.rows), 200), 5)
+        table.setObjectName("importPreviewTable")
+        table.setAccessibleName("Prospects to import")
+        table.setHorizontalHeaderLabels(["Line", "Company", "Website", "Contact", "Role"])
+        for r, row in enumerate(plan.rows[:200]):
+            for c, value in enumerate((str(row.line), row.company, row.website, row.contact, row.role)):
+                table.setItem(r, c, QTableWidgetItem(value))
+        layout.addWidget(table, 1)
+        if plan.errors:
+            errors = QListWidget()
+            errors.setObjectName("importErrors")
+            errors.setAccessibleName("Rows that can't be imported")
+            errors.addItems([f"line {line}: {why}" for line, why in plan.errors[:500]])
+            errors.setMaximumHeight(120)
+            layout.addWidget(QLabel("Skipped (fix them in the file and import again; nothing is duplicated):"))
+            layout.addWidget(errors)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        go = buttons.addButton(f"Import {len(plan.rows)} prospect(s)", QDialogButtonBox.ButtonRole.AcceptRole)
+        go.setObjectName("importButton")
+        go.setEnabled(bool(plan.rows))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 520)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
 
 from app import APP_NAME
 from app.compose.rulepack import RulePackError, default_pack
@@ -16,7 +19,9 @@ from app.services.secrets_service import SecretsService
 from app.services.workspace_service import WorkspaceService
 
 from .composer_pane import GATE_RULE, ComposerPane
-from .dialogs import DisqualifyDialog, EditFactDialog, MessageDialog, NewProspectDialog, NoteDialog, ShortcutsDialog
+from .dialogs import (
+    DisqualifyDialog, EditFactDialog, ImportPreviewDialog, MessageDialog, NewProspectDialog, NoteDialog, ShortcutsDialog,
+)
 from .research_pane import ResearchPane
 from .settings_dialog import SettingsDialog
 
@@ -41,6 +46,7 @@ class MainWindow(QMainWindow):
         self._research_lines: dict[str, str] = {}
         self._search_generation = 0
         self._last_discarded: int | None = None
+        self._import_name = "CSV"
         self._ready_sent = False
         self.setWindowTitle(APP_NAME)
 
@@ -96,6 +102,12 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&New prospect…", self._new_prospect, "Ctrl+N")
         self._action(file_menu, "&Research prospect", self._research, "Ctrl+R")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Import prospects from CSV…", self._ask_import, name="importAction")
+        self._action(file_menu, "&Export research…", self._ask_export, name="exportAction")
+        self._action(file_menu, "&Back up workspace…", self._ask_backup, name="backupAction")
+        self._action(file_menu, "Re&store workspace…", self._ask_restore, name="restoreAction")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         compose = bar.addMenu("&Compose")
         self._action(compose, "&Copy message", lambda: self._copy([]), "Ctrl+Return")
@@ -142,6 +154,11 @@ class MainWindow(QMainWindow):
         s.touches_loaded.connect(self._on_touches_loaded)
         s.rule_overrides_loaded.connect(self._apply_rule_overrides)
         s.failed.connect(self.show_notice)
+        s.import_planned.connect(self._preview_import)
+        s.imported.connect(self._on_imported)
+        s.exported.connect(lambda path: self.statusBar().showMessage(f"Exported to {path}.", 8000))
+        s.backed_up.connect(lambda path: self.statusBar().showMessage(f"Backed up to {path}.", 8000))
+        s.restored.connect(self._on_restored)
 
         r = self.research
         r.prospect_selected.connect(self._select_prospect)
@@ -458,6 +475,53 @@ class MainWindow(QMainWindow):
         dialog = MessageDialog(title, touch.text + (f"\n\n(cited {cited})" if cited else ""), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    # -- data in and out ------------------------------------------------------------
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import prospects", "", "CSV files (*.csv *.txt);;All files (*)")
+        if path:
+            self.import_csv(path)
+
+    def import_csv(self, path: str) -> None:
+        self._import_name = Path(path).name
+        self.service.plan_import(path)
+
+    def _preview_import(self, plan) -> None:
+        dialog = ImportPreviewDialog(plan, self._import_name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.service.apply_import(plan))
+        dialog.open()
+
+    def _on_imported(self, count: int) -> None:
+        self.statusBar().showMessage(f"Imported {count} prospect{'s' if count != 1 else ''}.", 8000)
+        self.service.load_prospects()
+
+    def _ask_export(self) -> None:
+        prospect = self.research.current_prospect()
+        name = f"{prospect.company}" if prospect else "all prospects"
+        path, chosen = QFileDialog.getSaveFileName(
+            self, f"Export research ({name})", f"{name}.md", "Markdown (*.md);;CSV (*.csv)")
+        if path:
+            self.export(prospect.id if prospect else None, "csv" if path.endswith(".csv") or "CSV" in chosen
+                        else "md", path)
+
+    def export(self, prospect_id: int | None, fmt: str, path: str) -> None:
+        self.service.export(prospect_id, fmt, path)
+
+    def _ask_backup(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Back up workspace", "earned-backup.db", "Earned backup (*.db)")
+        if path:
+            self.service.backup(path)
+
+    def _ask_restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Restore workspace", "", "Earned backup (*.db);;All files (*)")
+        if path:
+            self.service.restore(path)
+
+    def _on_restored(self, kept: str) -> None:
+        self.show_notice(f"Workspace restored. The one you had is kept as {kept}.")
+        self.service.load_rule_overrides()
+        self.service.load_prospects()
 
     # -- research ----------------------------------------------------------------
     def _research(self) -> None:

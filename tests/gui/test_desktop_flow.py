@@ -326,3 +326,32 @@ def test_dropping_a_url_researches_just_that_page(qtbot, open_window, earned_hom
     facts = find(window, QListWidget, "factList")
     qtbot.waitUntil(lambda: facts.count() >= 1)
     assert any("field service technicians" in facts.item(i).text() for i in range(facts.count()))
+
+
+def test_import_preview_export_backup_and_restore_from_the_window(qtbot, open_window, earned_home, tmp_path):
+    from PySide6.QtWidgets import QTableWidget
+
+    window = open_window()
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text("Company;Website;Contact\nAcme;acme.example;Sam\nBolt;ftp://bolt;Ana\n", encoding="utf-8")
+    window.import_csv(str(csv_file))
+    dialog = visible_dialog(qtbot, window)
+    assert dialog.findChild(QTableWidget, "importPreviewTable").rowCount() == 1
+    assert "line 3" in dialog.findChild(QListWidget, "importErrors").item(0).text()
+    with qtbot.waitSignal(window.service.prospects_loaded, timeout=5000):
+        qtbot.mouseClick(dialog.findChild(QPushButton, "importButton"), Qt.MouseButton.LeftButton)
+    prospects = find(window, QListWidget, "prospectList")
+    assert prospects.count() == 1 and prospects.item(0).text().startswith("Acme")
+
+    md = tmp_path / "out.md"
+    with qtbot.waitSignal(window.service.exported, timeout=5000):
+        window.export(None, "md", str(md))
+    assert md.read_text().startswith("# Acme")
+    backup = tmp_path / "backup.db"
+    with qtbot.waitSignal(window.service.backed_up, timeout=5000):
+        window.service.backup(str(backup))
+    with qtbot.waitSignal(window.service.draft_loaded, timeout=5000):  # added, selected and loaded
+        window.service.add_prospect("Later Co")
+    with qtbot.waitSignal(window.service.prospects_loaded, timeout=5000):
+        window.service.restore(str(backup))
+    assert prospects.count() == 1 and "kept as" in window.banner.text()
