@@ -2,3 +2,4 @@
 
 __version__ = "0.1.0"
 APP_NAME = "Earned"
+APP_ID = "io.github.earnedapp.Earned"  # reverse-DNS: the .desktop file, AppStream metainfo, icon name

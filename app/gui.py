@@ -6,10 +6,11 @@ import sys
 import traceback
 
 from PySide6.QtCore import QLockFile, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import APP_NAME, __version__
-from app.core.paths import data_dir, database_path
+from app import APP_ID, APP_NAME, __version__
+from app.core.paths import data_dir, database_path, resources_dir
 from app.services.workspace_service import WorkspaceService
 from app.ui.main_window import MainWindow
 
@@ -20,6 +21,13 @@ def _tell(message: str, interactive: bool) -> None:
     print(f"earned: {message}", file=sys.stderr)
     if interactive:
         QMessageBox.critical(None, APP_NAME, message)
+
+
+def app_icon() -> QIcon:
+    icon = QIcon(str(resources_dir() / "icons" / "earned.svg"))
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        icon.addFile(str(resources_dir() / "icons" / f"earned-{size}.png"))
+    return icon
 
 
 def _setup_logging(folder) -> None:
@@ -57,7 +65,8 @@ def start_gui(quit_after_startup: bool = False) -> Started | int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("earned")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     interactive = not quit_after_startup
 
     folder = data_dir()
