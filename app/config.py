@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from app.core.errors import SecretsUnavailable
-from app.research.pipeline import DEFAULT_SOURCES, ResearchOptions
+from app.research.sources import DEFAULT_SOURCES, ResearchOptions
 from app.secrets import SecretStore
 from app.storage.repo import WorkspaceRepo
 

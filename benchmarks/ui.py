@@ -19,7 +19,7 @@ big prospects also have a saved draft citing their facts. Then, in one run:
      painted since the facts arrived; then the list must hold all of that prospect's facts and
      the composer be enabled. The two 200-fact prospects and the small one take turns, so every
      switch is a real one.
-  4. Fact search over all 20,000 facts: (a) `WorkspaceRepo(conn).search_facts(q, limit=200)` on
+  4. Fact search over all 20,000 facts: (a) `WorkspaceRepo(conn).search_facts(q, limit=100)` on
      a separate connection; (b) end to end in the window: set the text of the fact search field
      and wait until `service.search_results` has been delivered and handled, `processEvents()`
      has run and the list (in search mode, with every result) has been painted.
@@ -457,11 +457,11 @@ def main(argv: list[str] | None = None) -> int:
         store_ms: dict[str, list[float]] = {q: [] for q in QUERIES}
         hits: dict[str, int] = {}
         for q in QUERIES:
-            hits[q] = len(repo.search_facts(q, limit=200))  # warm-up
+            hits[q] = len(repo.search_facts(q, limit=100))  # warm-up
         for _ in range(store_reps):
             for q in QUERIES:
                 t = time.perf_counter()
-                repo.search_facts(q, limit=200)
+                repo.search_facts(q, limit=100)
                 store_ms[q].append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         for _ in range(store_reps):

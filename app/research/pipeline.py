@@ -17,9 +17,10 @@ from .errors import Cancelled, FetchError, ResearchError
 from .extract import PageResult, analyze_page
 from .feeds import FeedError, parse_feed
 from .fetcher import Fetcher, normalize_url
+from .sources import DEFAULT_SOURCES, NEWS_SOURCES, ResearchOptions
 
-NEWS_SOURCES = ("gdelt", "newsapi", "gnews", "google-news")
-DEFAULT_SOURCES = {"site": True, "feeds": True, "gdelt": True, "newsapi": True, "gnews": True, "google-news": False}
+__all__ = ["DEFAULT_SOURCES", "NEWS_SOURCES", "FoundFact", "ResearchOptions", "ResearchResult", "Researcher"]
+
 MAX_FEEDS = 2
 MAX_FEED_ITEMS = 8
 MAX_NEWS_ITEMS = 10
@@ -32,19 +33,6 @@ class FoundFact:
     source_url: str
     source_title: str
     published: str | None
-
-
-@dataclass
-class ResearchOptions:
-    name: str | None = None
-    url: str | None = None
-    max_pages: int = 8
-    sources: dict = field(default_factory=lambda: dict(DEFAULT_SOURCES))
-    keys: dict = field(default_factory=dict)  # newsapi / gnews keys, from the keychain
-    endpoints: dict = field(default_factory=dict)  # news base URLs from settings
-    contact: str = ""
-    crawl_delay: float = 1.0
-    single_page: bool = False  # read just this URL (a page the rep pasted or dropped)
 
 
 @dataclass

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from app.config import research_options
-from app.research.pipeline import DEFAULT_SOURCES, Researcher  # noqa: F401 - DEFAULT_SOURCES for the UI
+from app.research.sources import DEFAULT_SOURCES  # noqa: F401 - for the UI, which may not import app.research
 from app.storage.repo import WorkspaceRepo
 
 from .tasks import TaskRunner
@@ -40,6 +39,8 @@ class ResearchService(QObject):
         self._event.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def _settings_options(self, name, url, max_pages):
+        from app.config import research_options  # the keychain and extractors load on first use, not at startup
+
         # A short read-only look at the workspace settings; WAL lets it read beside the store thread.
         conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=2)
         conn.row_factory = sqlite3.Row
@@ -59,6 +60,8 @@ class ResearchService(QObject):
         self.started.emit(prospect_id)
 
         def work():
+            from app.research.pipeline import Researcher  # loaded by the worker: the window never waits on it
+
             options = self._settings_options(name or None, url or None, max_pages)
             options.single_page = single_page
             for key, value in self.overrides.items():

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.secrets import SecretStore
 
 from .tasks import TaskRunner
 from .workspace_service import user_message
@@ -19,10 +18,19 @@ class SecretsService(QObject):
     key_saved = Signal(str, str)  # name, masked value as read back from the keychain
     failed = Signal(str)  # a message (never a key)
 
-    def __init__(self, store: SecretStore | None = None, parent: QObject | None = None):
+    def __init__(self, store=None, parent: QObject | None = None):
         super().__init__(parent)
-        self.store = store or SecretStore()
+        self._store = store
         self._runner = TaskRunner(self, max_threads=1)
+
+    @property
+    def store(self):
+        """The SecretStore, created on first use (by a worker): keyring is not needed at startup."""
+        if self._store is None:
+            from app.secrets import SecretStore
+
+            self._store = SecretStore()
+        return self._store
 
     def load_status(self) -> None:
         def work():

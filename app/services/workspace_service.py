@@ -166,7 +166,7 @@ class WorkspaceService(QObject):
     def search_facts(self, generation: int, query: str) -> None:
         def work():
             repo = self._require_repo()
-            facts = repo.search_facts(query, limit=200)
+            facts = repo.search_facts(query, limit=100)  # the best 100: more is a list nobody reads
             names = {p.id: p.company for p in repo.prospects_by_id({f.prospect_id for f in facts})}
             return generation, query, facts, names
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QMimeData, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextCharFormat, QTextLayout, QTextOption
-from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate
+from PySide6.QtWidgets import (
+    QAbstractItemView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QToolTip,
+)
 
 from app.core.models import Fact
 
@@ -44,10 +46,10 @@ def domain(url: str) -> str:
 
 def header_text(fact: Fact, meta: dict) -> str:
     parts = [fact.kind.upper()]
-    source = fact.source_title or domain(fact.source_url)
+    host = domain(fact.source_url) if fact.source_url else ""
+    source = fact.source_title or host
     if source:
-        parts.append(source if not fact.source_url or domain(fact.source_url) in source
-                     else f"{source} ({domain(fact.source_url)})")
+        parts.append(source if not host or host in source else f"{source} ({host})")
     if fact.published:
         parts.append(fact.published[:10])
     if meta.get("age"):
@@ -62,7 +64,8 @@ def header_text(fact: Fact, meta: dict) -> str:
 
 
 class FactCardDelegate(QStyledItemDelegate):
-    def _layout(self, text: str, font: QFont, width: int, matches: list) -> tuple[QTextLayout, int]:
+    def _layout(self, text: str, font: QFont, width: int, matches: list,
+                max_height: float = 1e9) -> tuple[QTextLayout, int]:
         layout = QTextLayout(text, font)
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -83,6 +86,9 @@ class FactCardDelegate(QStyledItemDelegate):
             line = layout.createLine()
             if not line.isValid():
                 break
+            if lines and height + line.height() > max_height:  # what the card's estimated height holds
+                line.setNumColumns(0)
+                break
             line.setLineWidth(width)
             line.setPosition(QPointF(0, height))
             height += int(line.height())
@@ -90,14 +96,29 @@ class FactCardDelegate(QStyledItemDelegate):
         layout.endLayout()
         return layout, height
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._heights: dict[tuple[str, int], int] = {}
+
     def sizeHint(self, option, index) -> QSize:
+        """Estimated from the text's width in one line: laying out every card's text exactly made
+        switching prospects and searching slow (Qt asks for every row's size, often twice)."""
         fact: Fact = index.data(FACT_ROLE)
         if fact is None:
             return super().sizeHint(option, index)
         width = max(120, option.rect.width() or 320) - 2 * PAD
+        key = (fact.text, width)
+        height = self._heights.get(key)
+        if height is None:
+            metrics = QFontMetrics(option.font)
+            # Word wrapping wastes the end of most lines: allow for it, and never fewer lines than paragraphs.
+            lines = max(fact.text.count("\n") + 1, -(-int(metrics.horizontalAdvance(fact.text) * 1.12) // width))
+            height = min(lines, MAX_LINES) * metrics.lineSpacing()
+            if len(self._heights) > 20_000:
+                self._heights.clear()
+            self._heights[key] = height
         small = QFontMetrics(self._small(option.font))
-        _, text_height = self._layout(fact.text, option.font, width, [])
-        return QSize(width + 2 * PAD, small.height() + text_height + 3 * PAD)
+        return QSize(width + 2 * PAD, small.height() + height + 3 * PAD)
 
     @staticmethod
     def _small(font: QFont) -> QFont:
@@ -129,7 +150,8 @@ class FactCardDelegate(QStyledItemDelegate):
                          QFontMetrics(small).elidedText(header_text(fact, meta), Qt.TextElideMode.ElideRight,
                                                         head_rect.width()))
         painter.setPen(text_color)
-        layout, _ = self._layout(fact.text, option.font, rect.width() - 2 * PAD, meta.get("matches", []))
+        room = rect.bottom() - head_rect.bottom() - PAD
+        layout, _ = self._layout(fact.text, option.font, rect.width() - 2 * PAD, meta.get("matches", []), room)
         layout.draw(painter, QPointF(head_rect.left(), head_rect.bottom() + PAD / 2))
         painter.restore()
 
@@ -144,6 +166,8 @@ class FactList(QListWidget):
         self.setUniformItemSizes(False)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Always there: a scroll bar that comes and goes changes the width, and every card is laid out again.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -169,9 +193,23 @@ class FactList(QListWidget):
         item.setData(FACT_ROLE, fact)
         item.setData(META_ROLE, meta)
         # The item's text is what screen readers and tests read: the header and the fact.
+        # (Its tooltip is made when asked for: see viewportEvent.)
         item.setText(f"[^{fact.id}] {header_text(fact, meta)}: {' '.join(fact.text.split())}")
+
+    @staticmethod
+    def tooltip_for(fact: Fact) -> str:
         source = fact.source_url or "your own note"
-        item.setToolTip(plain_tooltip(f"{fact.text}\n\nSource: {fact.source_title or ''} {source}".strip()))
+        return plain_tooltip(f"{fact.text}\n\nSource: {fact.source_title or ''} {source}".strip())
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            item = self.itemAt(event.pos())
+            if item is not None and item.data(FACT_ROLE) is not None:
+                QToolTip.showText(event.globalPos(), self.tooltip_for(item.data(FACT_ROLE)), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def item_for(self, fact_id: int) -> QListWidgetItem | None:
         for row in range(self.count()):

@@ -306,13 +306,14 @@ class ResearchPane(QWidget):
 
     def set_cited_before(self, fact_ids: set[int]) -> None:
         """Facts already cited in an earlier message to this prospect are marked on their cards."""
+        changed = self.cited_before.symmetric_difference(fact_ids)
         self.cited_before = set(fact_ids)
-        for row in range(self.facts.count()):
-            item = self.facts.item(row)
-            fact = item.data(FACT_ROLE)
-            meta = dict(item.data(META_ROLE) or {})
-            meta["cited_before"] = fact.id in self.cited_before
-            self.facts.update_card(item, fact, meta)
+        for fact_id in changed:  # only the cards whose mark changes are touched
+            item = self.facts.item_for(fact_id)
+            if item is not None:
+                meta = dict(item.data(META_ROLE) or {})
+                meta["cited_before"] = fact_id in self.cited_before
+                self.facts.update_card(item, item.data(FACT_ROLE), meta)
 
     def _update_empty(self, message: str) -> None:
         empty = self.facts.count() == 0

@@ -94,4 +94,4 @@ def test_scraped_html_in_a_fact_is_shown_as_text(qtbot, open_window, earned_home
     facts = find(window, QListWidget, "factList")
     qtbot.waitUntil(lambda: facts.count() == 1)
     assert "<img src=" in facts.item(0).text()
-    assert "&lt;img" in facts.item(0).toolTip()  # escaped: the tooltip can't render it
+    assert "&lt;img" in facts.tooltip_for(facts.item(0).data(Qt.ItemDataRole.UserRole + 1))  # escaped: not rendered

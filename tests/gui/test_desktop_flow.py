@@ -235,7 +235,7 @@ def test_scraped_html_is_never_rendered_or_fetched(qtbot, open_window, earned_ho
     qtbot.mouseClick(find(window, QPushButton, "citeButton"), Qt.MouseButton.LeftButton)
     window.composer.body.setToolTip("")
     assert "<img src=" in facts.item(0).text()  # shown literally, as text
-    assert "&lt;img" in facts.item(0).toolTip()
+    assert "&lt;img" in facts.tooltip_for(facts.item(0).data(Qt.ItemDataRole.UserRole + 1))
     assert site.hits("/tracker.png") == 0 and site.hits("/frame") == 0
     with UrlCatcher("javascript") as js, UrlCatcher("http") as browser:
         window._fact_action("open", facts.item(0).data(Qt.ItemDataRole.UserRole))
