@@ -29,10 +29,18 @@ def _known(encoding: str | None) -> str | None:
 
 
 def sniff_encoding(body: bytes, header_charset: str | None) -> str:
-    """The page's encoding: BOM, then the HTTP header, then <meta charset>, then UTF-8 if it decodes, else cp1252."""
+    """The page's encoding: a BOM; then UTF-8 whenever the bytes are valid non-ASCII UTF-8 (servers
+    that say ISO-8859-1 by default are common; text in another charset is almost never valid UTF-8
+    by accident); then the HTTP header, <meta charset>, and cp1252."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
     for candidate in (header_charset, *(_META_CHARSET_RE.findall(body[:4096]) or [b""])[:1]):
         if isinstance(candidate, bytes):
             candidate = candidate.decode("ascii", "ignore")

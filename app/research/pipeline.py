@@ -220,7 +220,7 @@ class Researcher:
             if article.get("headline") and category in ("news", "home"):
                 self._fact(FoundFact("site", article["headline"], page.url, title,
                                      (article.get("datePublished") or "")[:10] or None))
-        if not page.snippets and meta.description and (meta.js_only or category == "home"):
+        if not page.snippets and meta.description:  # a page with no citable sentence still says what it is
             self._fact(FoundFact("site", meta.description, page.url, title, page.published))
         return page
 

@@ -98,8 +98,10 @@ def best_snippets(text: str, limit: int = 5, seen: list[frozenset] | None = None
     ranked = sorted(((score_sentence(s), i, s) for i, s in enumerate(split_sentences(text))),
                     key=lambda t: (-t[0], t[1]))
     out: list[Snippet] = []
+    # Citable sentences score 2 or more; a plain page with none still offers its best sentence.
+    floor = 2.0 if ranked and ranked[0][0] >= 2.0 else 0.01
     for score, _, sentence in ranked:
-        if score < 2.0 or len(out) >= limit:
+        if score < floor or len(out) >= limit:
             break
         key = _key(sentence)
         if any(len(key & other) >= 0.8 * min(len(key), len(other)) for other in seen if other):

@@ -51,3 +51,22 @@ def test_windows_1252_page_without_charset_has_no_mojibake():
     page = analyze_page(Fetched(url, url, 200, "text/html", None, body), url, "home", [])
     assert page.meta.title == "Café Nord"
     assert any("Münster" in s.text and "–" in s.text for s in page.snippets), page.snippets
+
+
+def test_a_plain_small_business_page_still_gives_a_fact():
+    body = ("<html><head><title>Rosa's Bakery</title><meta name='description' content=\"Rosa's Bakery bakes "
+            "sourdough and pastries in Tacoma.\"></head><body><main><h1>Welcome</h1><p>Fresh bread daily.</p>"
+            "<p>We bake sourdough with local flour for our neighbours.</p></main></body></html>").encode()
+    url = "http://rosas.example/"
+    page = analyze_page(Fetched(url, url, 200, "text/html", None, body), url, "home", [])
+    assert page.snippets and "sourdough" in page.snippets[0].text
+
+
+def test_utf8_served_as_iso_8859_1_has_no_mojibake():
+    body = ("<html><head><meta charset='iso-8859-1'><title>Müller & Söhne</title></head><body><article><p>Müller "
+            "& Söhne opened a 40-person office in Zürich in 2026 — their third in Switzerland.</p></article>"
+            "</body></html>").encode("utf-8")
+    url = "http://mueller.example/"
+    page = analyze_page(Fetched(url, url, 200, "text/html", "iso-8859-1", body), url, "home", [])
+    assert page.meta.title == "Müller & Söhne"
+    assert any("Zürich" in s.text and "—" in s.text for s in page.snippets)
