@@ -355,3 +355,34 @@ def test_import_preview_export_backup_and_restore_from_the_window(qtbot, open_wi
     with qtbot.waitSignal(window.service.prospects_loaded, timeout=5000):
         window.service.restore(str(backup))
     assert prospects.count() == 1 and "kept as" in window.banner.text()
+
+
+def test_geometry_and_splitter_persist_and_shortcuts_work(qtbot, open_window, earned_home):
+    from PySide6.QtWidgets import QSplitter
+
+    store = open_store(earned_home / "earned.db")
+    repo = WorkspaceRepo(store.conn)
+    pid = repo.add_prospect("Acme").id
+    fid = repo.add_note(pid, "Acme opened a plant in Austin.").id
+    store.conn.close()
+    window = open_window()
+    window.resize(761, 707)  # inside the offscreen screen (800x800): restoreGeometry keeps windows on screen
+    splitter = window.findChild(QSplitter, "mainSplitter")
+    splitter.setSizes([500, 255])  # far from the default 2:3
+    sizes = splitter.sizes()
+    composer = find(window, QPlainTextEdit, "composer")
+    qtbot.waitUntil(lambda: composer.isEnabled() and window.research.facts.count() == 1)
+    window.research.facts.setCurrentRow(0)
+    composer.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert f"[^{fid}]" in composer.toPlainText()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = visible_dialog(qtbot, window)
+    assert dialog.objectName() == "newProspectDialog"
+    dialog.reject()
+    window.close()
+    again = open_window()
+    # The offscreen screen is 800 px wide and the window's minimum is about that: the height tells.
+    assert again.height() == 707
+    restored = again.findChild(QSplitter, "mainSplitter").sizes()
+    assert abs(restored[0] / sum(restored) - sizes[0] / sum(sizes)) < 0.03, (restored, sizes)
