@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self._search_generation = 0
         self._last_discarded: int | None = None
         self._import_name = "CSV"
+        self._clip_data: QMimeData | None = None  # what Copy put on the clipboard, while it is still there
         self._ready_sent = False
         self.setWindowTitle(APP_NAME)
 
@@ -446,6 +447,7 @@ class MainWindow(QMainWindow):
         data.setText(text)
         data.setHtml(html)
         QGuiApplication.clipboard().setMimeData(data)
+        self._clip_data = data
         self._log_sent(subject, text, overrides)
         self.statusBar().showMessage("Copied. Paste it into your email or LinkedIn message.", 5000)
 
@@ -566,7 +568,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary, 8000)
 
     # -- quit --------------------------------------------------------------------
+    def _release_clipboard(self) -> None:
+        """Hand the copied message to a clipboard object Qt made itself. Ours was made by Python, and Qt
+        deletes the clipboard's contents only when the process ends, after Python is gone: a crash."""
+        clipboard = QGuiApplication.clipboard()
+        if self._clip_data is not None and clipboard.mimeData() is self._clip_data:
+            clipboard.setText(clipboard.text())  # the plain text stays on the clipboard
+        self._clip_data = None
+
     def closeEvent(self, event) -> None:
+        self._release_clipboard()
         self.composer.flush()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())

@@ -28,3 +28,13 @@ def test_draft_survives_sigkill(earned_home):
                            capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout.strip().splitlines()[-1]) == text
+
+
+def test_the_app_exits_cleanly_after_a_copy(earned_home):
+    """Qt deletes the clipboard's contents at process exit, after Python: a Python-made QMimeData
+    left there crashed the interpreter on the way out (exit status 139)."""
+    text = "Saw the Reno cross-dock opening [^2]. How are the new dock supervisors ramping up?"
+    proc = subprocess.run([sys.executable, "-m", "tests.fixtures.drive_app", "copy", text], cwd=ROOT,
+                          env=cli_env(earned_home), capture_output=True, text=True, timeout=60)
+    assert "COPIED" in proc.stdout, proc.stderr
+    assert proc.returncode == 0, f"exit status {proc.returncode}: {proc.stderr[-2000:]}"
