@@ -17,6 +17,7 @@ from .errors import Cancelled, FetchError, ResearchError
 from .extract import PageResult, analyze_page
 from .feeds import FeedError, parse_feed
 from .fetcher import Fetcher, normalize_url
+from .resolve import resolve_site
 from .sources import DEFAULT_SOURCES, NEWS_SOURCES, ResearchOptions
 
 __all__ = ["DEFAULT_SOURCES", "NEWS_SOURCES", "FoundFact", "ResearchOptions", "ResearchResult", "Researcher"]
@@ -104,11 +105,8 @@ class Researcher:
         """Gather everything; per-source failures are listed, never raised. Cancel keeps what was found."""
         sources = {**DEFAULT_SOURCES, **self.options.sources}
         jobs: list[tuple[str, Callable[[], None]]] = []
-        if sources.get("site") and self.options.url:
+        if sources.get("site") and (self.options.url or self.result.company["name"]):
             jobs.append(("site", self._site))
-        elif sources.get("site"):
-            self._error(ResearchError("site", "", "invalid-url",
-                                      "No website given: add the company's website to research its own pages."))
         else:
             self._name_known.set()
         for source in NEWS_SOURCES:
@@ -137,6 +135,16 @@ class Researcher:
 
     # -- the company's own site ----------------------------------------------------------
     def _site(self) -> None:
+        if not self.options.url:
+            self._progress("site", "looking for the company's website")
+            found = resolve_site(self.fetcher, self.result.company["name"], self.options.site_candidates)
+            if found is None:
+                self._error(ResearchError("site", "", "invalid-url",
+                                          "Couldn't find the company's website from its name: add it to the "
+                                          "prospect to research its own pages."))
+                self._progress("site", "no website")
+                return
+            self.options.url = found
         if self.options.single_page:
             url = normalize_url(self.options.url)
             self._progress("site", f"reading {url}")

@@ -19,3 +19,4 @@ class ResearchOptions:
     contact: str = ""
     crawl_delay: float = 1.0
     single_page: bool = False  # read just this URL (a page the rep pasted or dropped)
+    site_candidates: list | None = None  # where to look for the website when only a name is given (tests)

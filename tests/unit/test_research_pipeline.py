@@ -180,3 +180,17 @@ def test_planted_keys_reach_no_database_log_or_message(site, tmp_path, caplog):
     everything = json.dumps(result.to_json()) + caplog.text + repr(events)
     for key in (key_a, key_b):
         assert key not in everything and key.encode() not in on_disk
+
+
+def test_a_name_alone_finds_the_site_only_when_the_page_is_that_company(site):
+    from app.research.resolve import candidate_sites
+
+    assert candidate_sites("Northwind Robotics, Inc.") == [
+        "https://www.northwindrobotics.com/", "https://www.northwind-robotics.com/", "https://www.northwind.com/"]
+    site.route("/other", body="<html><head><title>Southwind Pumps</title></head><body><p>Pumps.</p></body></html>")
+    result, _ = run(site, url=None, site_candidates=[site.base + "/other", site.base + "/"])
+    assert result.company["website"] == site.base + "/"
+    assert any("second factory in Tacoma" in t for t in texts(result, "site"))
+    result, _ = run(site, url=None, name="Acme Widgets", site_candidates=[site.base + "/other", site.base + "/"])
+    assert texts(result, "site") == []
+    assert any("Couldn't find the company's website" in e.message for e in result.errors)
