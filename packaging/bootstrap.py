@@ -36,9 +36,13 @@ def ensure_venv(extras: str) -> None:
         return
     # pip 23 (Python 3.11.7's) mis-resolves lxml's html_clean extra: upgrade it first.
     _say("installing dependencies (first run only)")
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     target = f".[{extras}]" if extras else "."
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
+    for step in (["install", "--upgrade", "pip"], ["install", "-e", target]):
+        # pip's and setuptools' chatter only matters when something fails.
+        done = subprocess.run([str(PYTHON), "-m", "pip", "--quiet", *step], cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.stderr.write(done.stdout + done.stderr)
+            sys.exit(f"[earned] installing failed (pip {' '.join(step)}); see the messages above.")
     stamp.write_text(digest)
 
 
