@@ -47,11 +47,6 @@ def normalize_url(url: str, what: str = "Website") -> str:
     return url
 
 
-def find_citations(text: str) -> list[tuple[str, int, int]]:
-    """(id, start, end) for every citation marker, in order; offsets are Python indices."""
-    return [(m.group(1), m.start(), m.end()) for m in CITATION_RE.finditer(text)]
-
-
 def strip_citations(text: str) -> str:
     """The text as the prospect will read it: markers removed, spacing tidied."""
     out = CITATION_RE.sub("", text)
@@ -59,7 +54,3 @@ def strip_citations(text: str) -> str:
     out = re.sub(r"[ \t]{2,}", " ", out)
     out = re.sub(r"[ \t]+\n", "\n", out)
     return out.strip()
-
-
-def word_count(text: str) -> int:
-    return len(re.findall(r"\b\w[\w'’-]*\b", CITATION_RE.sub(" ", text)))

@@ -5,7 +5,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from app.core.dates import add_business_days, now_iso
@@ -246,17 +246,6 @@ class WorkspaceRepo:
     def list_touches(self, prospect_id: int) -> list[Touch]:
         rows = self.conn.execute("SELECT * FROM touches WHERE prospect_id = ? ORDER BY sent_at, id", (prospect_id,))
         return [_touch(r) for r in rows]
-
-    def due_follow_ups(self, today: date) -> list[tuple[Prospect, Touch]]:
-        """The last touch of every prospect still waiting on a reply whose follow-up is due by today."""
-        rows = self.conn.execute(
-            "SELECT t.*, p.id AS pid FROM touches t JOIN prospects p ON p.id = t.prospect_id"
-            " WHERE t.id = (SELECT max(id) FROM touches WHERE prospect_id = p.id)"
-            " AND p.status NOT IN ('replied', 'disqualified') AND t.follow_up_due <= ?"
-            " ORDER BY t.follow_up_due",
-            (today.isoformat(),),
-        ).fetchall()
-        return [(self.get_prospect(r["pid"]), _touch(r)) for r in rows]
 
     # -- settings (JSON values) ----------------------------------------------------
     def get_setting(self, key: str, default=None):

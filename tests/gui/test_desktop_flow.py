@@ -12,7 +12,7 @@ from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from tests.fixtures.company_site import endpoints
 from tests.gui.test_checklist_live import line_for
-from tests.gui.test_first_flow import find, open_dialog, save_dialog
+from tests.gui.test_first_flow import find, save_dialog
 
 
 class UrlCatcher(QObject):

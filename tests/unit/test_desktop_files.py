@@ -2,7 +2,6 @@
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from app import APP_ID, __version__
 from tests.conftest import ROOT, skip_or_fail

@@ -1,5 +1,4 @@
 """The extractor on the real dev pages: facts come from each page's content, never its chrome."""
-import os
 from pathlib import Path
 
 import pytest
