@@ -17,18 +17,9 @@ def window_for(qtbot, open_window, earned_home, site, **overrides):
     store = open_store(earned_home / "earned.db")
     WorkspaceRepo(store.conn).add_prospect("Northwind Robotics", site.base + "/")
     store.conn.close()
-    window = open_window()
-    window.research_service = None  # replaced below with test settings
-    service = ResearchService(earned_home / "earned.db", parent=window.service,
+    service = ResearchService(earned_home / "earned.db",
                               overrides={"crawl_delay": 0.0, "endpoints": endpoints(site), **overrides})
-    # Re-wire the window to the test's service (same connections as MainWindow makes).
-    window.research_service = service
-    service.started.connect(lambda pid: window.research.show_running(True))
-    service.progress.connect(window._on_research_progress)
-    service.fact_found.connect(window.service.add_found_fact)
-    service.error_found.connect(window._on_research_error)
-    service.finished.connect(window._on_research_finished)
-    window.research.cancel_research_clicked.connect(service.cancel)
+    window = open_window(research=service)  # wired exactly as the app wires its own
     qtbot.waitUntil(lambda: window.research.research.isEnabled())
     return window, service
 
