@@ -5,6 +5,7 @@ import argparse
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -13,7 +14,7 @@ from app import __version__
 from app.core.errors import EarnedError
 from app.core.paths import database_path
 from app.core.validate import note_input, prospect_input
-from app.storage.database import open_store
+from app.storage.database import open_store, store_error
 from app.storage.repo import WorkspaceRepo
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -109,11 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_opened: list[WorkspaceRepo] = []  # so run() can tell the rep what the store noticed
+
+
 def _open_repo() -> WorkspaceRepo:
     store = open_store(database_path())
     for notice in store.notices:
         print(f"earned: {notice}", file=sys.stderr)
-    return WorkspaceRepo(store.conn)
+    repo = WorkspaceRepo(store.conn)
+    repo.on_busy = lambda: print("earned: another Earned window or command is writing to the workspace; waiting "
+                                 "for it to finish...", file=sys.stderr, flush=True)
+    _opened.append(repo)
+    return repo
 
 
 def _notices(notices) -> None:
@@ -160,7 +168,9 @@ def _notes(args) -> int:
     elif args.action == "list":
         _print_facts(_open_repo().list_facts(args.prospect), args.json)
     else:
-        _print_facts(_open_repo().search_facts(args.query), args.json)
+        repo = _open_repo()
+        repo.repair_search_index()  # a damaged index finds nothing, silently: check it first
+        _print_facts(repo.search_facts(args.query), args.json)
     return EXIT_OK
 
 
@@ -301,6 +311,10 @@ def _research(args) -> int:
                 print(f"- {e.source}: {e.kind}: {e.message}")
         if args.save is not None:
             print(f"\nSaved {saved} new fact(s) to prospect {args.save}.")
+    if not result.facts and result.errors and not result.cancelled:
+        print(f"earned: research found nothing: {len(result.errors)} source(s) failed "
+              f"({', '.join(sorted({e.source for e in result.errors}))}).", file=sys.stderr)
+        return EXIT_FAIL
     return EXIT_OK
 
 
@@ -330,19 +344,16 @@ def _import_csv(args) -> int:
 
 
 def _export(args) -> int:
-    from app.storage.export import to_csv, to_markdown
+    from pathlib import Path
+
+    from app.storage.export import to_csv, to_markdown, write_export
 
     repo = _open_repo()
-    text = (to_markdown if args.format == "md" else to_csv)(repo, args.prospect)
     if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-        except OSError as e:
-            raise UsageError(f"can't write {args.output}: {e.strerror}.") from None
-        print(f"Wrote {args.output}.")
+        target = write_export(repo, args.format, Path(args.output), args.prospect)
+        print(f"Wrote {target}.")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write((to_markdown if args.format == "md" else to_csv)(repo, args.prospect))
     return EXIT_OK
 
 
@@ -360,8 +371,11 @@ def _restore(args) -> int:
     from pathlib import Path
 
     from app.storage.backup import check_backup, restore
+    from app.storage.safe_files import refuse_workspace
 
-    check_backup(Path(args.file))  # before opening (and perhaps creating) the workspace
+    # Before opening (and perhaps creating) the workspace:
+    refuse_workspace(Path(args.file).expanduser().absolute(), database_path(), "restore from")
+    check_backup(Path(args.file))
     repo = _open_repo()
     kept = restore(repo.conn, database_path(), Path(args.file))
     print(f"Restored {args.file}. The workspace you had is kept as {kept}.")
@@ -381,9 +395,24 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    except Exception as e:  # a bug: say so plainly; the traceback only with EARNED_DEBUG=1
-        if os.environ.get("EARNED_DEBUG"):
-            raise
-        print(f"earned: internal error ({type(e).__name__}: {e}). Nothing was changed; please report this, "
-              "and run again with EARNED_DEBUG=1 for details.", file=sys.stderr)
-        return EXIT_INTERNAL
+    except sqlite3.Error as e:
+        known = store_error(e, database_path())
+        if known is None:
+            return _internal_error(e)
+        print(f"earned: {known}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as e:  # noqa: BLE001 - a bug: say so plainly
+        return _internal_error(e)
+    finally:
+        for repo in _opened:
+            for notice in repo.take_notices():
+                print(f"earned: note: {notice}", file=sys.stderr)
+
+
+def _internal_error(e: Exception) -> int:
+    """A bug: say so plainly; the traceback only with EARNED_DEBUG=1."""
+    if os.environ.get("EARNED_DEBUG"):
+        raise e
+    print(f"earned: internal error ({type(e).__name__}: {e}). Nothing was changed; please report this, "
+          "and run again with EARNED_DEBUG=1 for details.", file=sys.stderr)
+    return EXIT_INTERNAL

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 import traceback
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import APP_ID, APP_NAME, __version__
 from app.core.paths import data_dir, database_path, resources_dir
 from app.services.workspace_service import WorkspaceService
+from app.storage.database import LOW_SPACE_BYTES, disk_full_message
 from app.ui.main_window import MainWindow
 
 log = logging.getLogger("earned")
@@ -80,9 +82,16 @@ def start_gui(quit_after_startup: bool = False) -> Started | int:
 
     lock = QLockFile(str(folder / "earned.lock"))
     if not lock.tryLock(100):
-        _tell(f"Earned is already open with the workspace in {folder}. Switch to that window, "
-              "or set EARNED_HOME to open another workspace.", interactive)
-        return 1
+        if lock.error() == QLockFile.LockError.LockFailedError:
+            _tell(f"Earned is already open with the workspace in {folder}. Switch to that window, "
+                  "or set EARNED_HOME to open another workspace.", interactive)
+            return 1
+        # The lock file itself could not be written: say why, not "already open".
+        full = shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+        _tell(disk_full_message(database_path()) if full else
+              f"Earned can't create its lock file in {folder}. Make the folder writable, "
+              "or set EARNED_HOME to a folder you can write to.", interactive)
+        return 2
 
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     service = WorkspaceService(database_path(), seed_demo=True, parent=app)

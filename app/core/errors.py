@@ -23,3 +23,11 @@ class SchemaTooNew(StoreError):
 
 class SecretsUnavailable(EarnedError):
     """No usable OS keychain: features that need an API key are off."""
+
+
+class DiskFull(StoreError):
+    """The disk holding the workspace is full: the write was rolled back, nothing earlier lost."""
+
+
+class StoreBusy(StoreError):
+    """Another Earned kept the workspace's write lock for longer than we wait."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -27,3 +28,19 @@ def resources_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("Earned's resources folder is missing; reinstall Earned.")
+
+
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w\s.,&()+'-]", re.UNICODE)
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_file_name(name: str, suffix: str = "", fallback: str = "export") -> str:
+    """A file name made from text the rep did not choose (a company name): never a path, never hidden.
+
+    Separators, dots that climb ("../"), control and shell-special characters all become "-",
+    so a company named "../../tmp/x" proposes "tmp-x.md" in the folder the rep picked."""
+    slug = _UNSAFE_NAME_CHARS.sub("-", " ".join(name.split()))
+    slug = re.sub(r"-{2,}", "-", slug).strip(" .-")[:80].strip(" .-")
+    if not slug or slug.lower().split(".")[0] in _WINDOWS_RESERVED:
+        slug = fallback
+    return slug + suffix

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.errors import EarnedError
+from app.core.errors import DiskFull, EarnedError
 from app.core.models import Draft
-from app.core.paths import resources_dir
-from app.storage.database import open_store
+from app.core.paths import database_path, resources_dir
+from app.storage.database import open_store, store_error
 from app.storage.repo import DEFAULT_FOLLOW_UP_DAYS, WorkspaceRepo
 
 from .tasks import TaskRunner
@@ -17,8 +18,13 @@ from .tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 
+DRAFT_RETRY_MS = 5000  # how often drafts the disk had no room for are tried again
+
+
 def user_message(error: BaseException, doing: str) -> str:
     """What the rep reads: our own errors as they are, anything else as a plain sentence."""
+    if isinstance(error, sqlite3.Error):
+        error = store_error(error, database_path()) or error
     if isinstance(error, EarnedError):
         return str(error)
     log.error("unexpected error while %s", doing, exc_info=error)
@@ -48,6 +54,8 @@ class WorkspaceService(QObject):
     backed_up = Signal(str)
     restored = Signal(str)  # where the previous workspace was kept
     failed = Signal(str)  # a message for the rep
+    noticed = Signal(str)  # something the store did that the rep should know (an index rebuilt)
+    drafts_pending = Signal(int)  # drafts kept in memory because the disk was full (0: all saved)
 
     def __init__(self, db_path: Path, seed_demo: bool = True, parent: QObject | None = None):
         super().__init__(parent)
@@ -56,13 +64,33 @@ class WorkspaceService(QObject):
         # One thread: SQLite writes are serialised anyway, and order is kept.
         self._runner = TaskRunner(self, max_threads=1)
         self._repo: WorkspaceRepo | None = None
+        # Drafts the disk had no room for, newest per prospect; tried again until they are saved.
+        self._unsaved_drafts: dict[int, tuple[int, Draft]] = {}  # prospect id -> (save number, draft)
+        self._draft_seq = 0
+        self._draft_retry = QTimer(self)
+        self._draft_retry.setInterval(DRAFT_RETRY_MS)
+        self._draft_retry.timeout.connect(self.retry_unsaved_drafts)
 
     # -- plumbing ----------------------------------------------------------------
-    def _submit(self, doing: str, work, done) -> None:
+    def _submit(self, doing: str, work, done, on_error=None) -> None:
         def fail(error: BaseException) -> None:
-            self.failed.emit(user_message(error, doing))
+            if on_error is None or not on_error(error):
+                self.failed.emit(user_message(error, doing))
+            self._tell_notices()
 
-        self._runner.run(work, done, fail)
+        def finished(result) -> None:
+            if done is not None:
+                done(result)
+            self._tell_notices()
+
+        self._runner.run(work, finished, fail)
+
+    def _tell_notices(self) -> None:
+        # Read on the main thread after the job: the store thread may be running the next one,
+        # so take the list with one swap (take_notices) rather than iterate it.
+        if self._repo is not None:
+            for notice in self._repo.take_notices():
+                self.noticed.emit(notice)
 
     def _require_repo(self) -> WorkspaceRepo:
         if self._repo is None:
@@ -91,7 +119,12 @@ class WorkspaceService(QObject):
         def fail(error: BaseException) -> None:
             self.open_failed.emit(user_message(error, "opening the workspace"))
 
-        self._runner.run(work, self.opened.emit, fail)
+        def done(store) -> None:
+            self.opened.emit(store)
+            # After the first loads the window queues: a damaged search index finds nothing, silently.
+            self._submit("checking the search index", lambda: self._require_repo().repair_search_index(), None)
+
+        self._runner.run(work, done, fail)
 
     def load_prospects(self) -> None:
         self._submit("loading prospects", lambda: self._require_repo().list_prospects(), self.prospects_loaded.emit)
@@ -189,17 +222,10 @@ class WorkspaceService(QObject):
         self._submit("importing prospects", lambda: apply_import(plan, self._require_repo()), self.imported.emit)
 
     def export(self, prospect_id: int | None, fmt: str, path: str) -> None:
-        from app.storage.export import to_csv, to_markdown
+        from app.storage.export import write_export
 
-        def work():
-            text = (to_markdown if fmt == "md" else to_csv)(self._require_repo(), prospect_id)
-            try:
-                Path(path).write_text(text, encoding="utf-8", newline="")
-            except OSError as e:
-                raise EarnedError(f"Can't write {path}: {e.strerror}.") from None
-            return path
-
-        self._submit("exporting", work, self.exported.emit)
+        self._submit("exporting", lambda: str(write_export(self._require_repo(), fmt, Path(path), prospect_id)),
+                     self.exported.emit)
 
     def backup(self, path: str) -> None:
         from app.storage.backup import backup
@@ -213,14 +239,51 @@ class WorkspaceService(QObject):
                      self.restored.emit)
 
     def load_draft(self, prospect_id: int) -> None:
+        pending = self._unsaved_drafts.get(prospect_id)  # newer than the saved one: the disk had no room
         self._submit(
             "loading the draft",
-            lambda: (prospect_id, self._require_repo().get_draft(prospect_id)),
+            lambda: (prospect_id, pending[1] if pending else self._require_repo().get_draft(prospect_id)),
             lambda result: self.draft_loaded.emit(*result),
         )
 
     def save_draft(self, draft: Draft) -> None:
-        self._submit("saving the draft", lambda: self._require_repo().save_draft(draft), self.draft_saved.emit)
+        self._draft_seq += 1
+        seq, pid = self._draft_seq, draft.prospect_id
+
+        def saved(result: Draft) -> None:
+            if pid in self._unsaved_drafts and self._unsaved_drafts[pid][0] <= seq:
+                del self._unsaved_drafts[pid]
+                self._drafts_pending_changed()
+            self.draft_saved.emit(result)
+
+        def disk_full(error: BaseException) -> bool:
+            if not isinstance(error, DiskFull):
+                return False
+            if pid not in self._unsaved_drafts or self._unsaved_drafts[pid][0] < seq:
+                self._unsaved_drafts[pid] = (seq, draft)  # only ever replaced by newer text
+            if not self._draft_retry.isActive():
+                # Said once, not on every autosave: the draft is safe in memory meanwhile.
+                self.failed.emit(f"{error} Your draft is kept in this window and will be saved as soon as "
+                                 "there is room.")
+            self._drafts_pending_changed()
+            return True
+
+        self._submit("saving the draft", lambda: self._require_repo().save_draft(draft), saved, disk_full)
+
+    def retry_unsaved_drafts(self) -> None:
+        """Try the drafts the disk had no room for again (on a timer while any are pending)."""
+        for _, draft in list(self._unsaved_drafts.values()):
+            self.save_draft(draft)
+
+    def unsaved_drafts(self) -> list[Draft]:
+        return [draft for _, draft in self._unsaved_drafts.values()]
+
+    def _drafts_pending_changed(self) -> None:
+        if self._unsaved_drafts:
+            self._draft_retry.start()
+        else:
+            self._draft_retry.stop()
+        self.drafts_pending.emit(len(self._unsaved_drafts))
 
     def record_touch(self, prospect_id: int, kind: str, subject: str, text: str, cited: list[int],
                      overrides: list[str]) -> None:

@@ -6,36 +6,50 @@ a copy of the current workspace before replacing it.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from app.core.errors import InputError, StoreError
 
-from .database import LATEST_VERSION, migrate
+from .database import LATEST_VERSION, disk_full_message, migrate
+from .safe_files import fsync_folder, refuse_workspace, require_folder
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 REQUIRED_TABLES = {"prospects", "facts", "drafts", "touches"}
 
 
+def workspace_path(live: sqlite3.Connection) -> Path:
+    """The file behind an open workspace connection."""
+    return Path(live.execute("PRAGMA database_list").fetchone()[2])
+
+
 def backup(live: sqlite3.Connection, target: Path) -> Path:
-    """Write a snapshot of the open workspace to target (replacing a file there)."""
+    """Write a snapshot of the open workspace to target (replacing a file there), whole or not at all."""
     target = target.expanduser().absolute()
-    if target.is_dir():
-        raise InputError(f"{target} is a folder; give a file name, e.g. {target / 'earned-backup.db'}.")
-    tmp = target.with_name(target.name + ".partial")
+    refuse_workspace(target, workspace_path(live), "write a backup over")
+    require_folder(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         dest = sqlite3.connect(tmp)
         try:
             live.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         finally:
             dest.close()
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
         tmp.replace(target)
-    except OSError as e:
+        fsync_folder(target.parent)
+    except (OSError, sqlite3.Error) as e:
         tmp.unlink(missing_ok=True)
-        raise StoreError(f"Can't write the backup to {target}: {e.strerror}.") from None
+        full = getattr(e, "errno", None) == 28 or getattr(e, "sqlite_errorcode", 0) & 0xFF == 13
+        why = disk_full_message(target) if full else f"{getattr(e, 'strerror', None) or e}."
+        raise StoreError(f"Can't write the backup to {target}: {why}") from None
     return target
 
 
@@ -71,6 +85,7 @@ def check_backup(path: Path) -> int:
 
 def restore(live: sqlite3.Connection, live_path: Path, source: Path) -> Path:
     """Replace the workspace with source; returns where the previous workspace was kept."""
+    refuse_workspace(source.expanduser().absolute(), live_path, "restore from")
     check_backup(source)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     kept = backup(live, live_path.with_name(f"{live_path.name}.before-restore-{stamp}"))

@@ -2,15 +2,51 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from app.core.errors import SchemaTooNew, StoreError, StoreLocked
+from app.core.errors import DiskFull, SchemaTooNew, StoreBusy, StoreError, StoreLocked
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-BUSY_TIMEOUT_MS = int(os.environ.get("EARNED_BUSY_TIMEOUT_MS", "3000"))
+# How long one statement waits for another writer's lock; a write then keeps trying, telling
+# the rep it waits, up to LOCK_WAIT_S in all (repo._Transaction).
+BUSY_TIMEOUT_MS = int(os.environ.get("EARNED_BUSY_TIMEOUT_MS", "1000"))
+LOCK_WAIT_S = float(os.environ.get("EARNED_LOCK_WAIT_S", "30"))
+
+# SQLite's primary result codes (extended codes carry them in the low byte).
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = \
+    5, 6, 8, 10, 11, 13, 26
+LOW_SPACE_BYTES = 1024 * 1024  # below this, an I/O error on the workspace is a full disk
+
+
+def error_code(error: sqlite3.Error) -> int:
+    """The primary SQLite result code of an error (0 when sqlite3 did not give one)."""
+    return (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    return error_code(error) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def disk_is_full(error: sqlite3.Error, path: Path) -> bool:
+    """SQLITE_FULL, or an I/O error (the -shm or -wal could not grow) on a volume with no room left."""
+    code = error_code(error)
+    if code == SQLITE_FULL:
+        return True
+    if code != SQLITE_IOERR:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def disk_full_message(path: Path) -> str:
+    return (f"The disk is full: free some space on the drive that holds {path.parent} and try again. "
+            "Nothing saved earlier was lost.")
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -87,14 +123,32 @@ def _move_aside(path: Path) -> Path:
     return target
 
 
-def _explain(error: sqlite3.Error, path: Path) -> StoreError:
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
+def store_error(error: sqlite3.Error, path: Path) -> StoreError | None:
+    """The rep's sentence for a SQLite error that is about the machine (a full disk, another writer,
+    a read-only file) rather than a bug; None for a bug."""
+    code = error_code(error)
+    if disk_is_full(error, path):
+        return DiskFull(disk_full_message(path))
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StoreBusy(f"Another Earned window or command is using the workspace at {path}; try again when it "
+                         "finishes. Nothing saved earlier was lost.")
+    if code == SQLITE_READONLY:
+        return StoreError(f"Earned can't write to its workspace at {path}: the file or its folder is read-only. "
+                          "Nothing saved earlier was lost.")
+    return None
+
+
+def explain(error: sqlite3.Error, path: Path) -> StoreError:
+    """A SQLite error as a sentence the rep can act on, chosen by its result code."""
+    code = error_code(error)
+    if disk_is_full(error, path):
+        return DiskFull(disk_full_message(path))
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return StoreLocked(
             f"The workspace at {path} is in use by another program (is Earned already open?). "
             "Close the other one and try again."
         )
-    if "readonly" in text or "read-only" in text:
+    if code == SQLITE_READONLY:
         return StoreError(
             f"Earned can't write to its workspace at {path}. Make the folder writable, "
             "or set EARNED_HOME to a folder you can write to."
@@ -129,7 +183,7 @@ def open_store(path: Path) -> OpenedStore:
         if conn is not None:
             conn.close()
         if isinstance(e, sqlite3.OperationalError) and not _looks_corrupt(e):
-            raise _explain(e, path) from None
+            raise explain(e, path) from None
         try:
             moved = _move_aside(path)
         except OSError as move_error:
@@ -156,10 +210,10 @@ def open_store(path: Path) -> OpenedStore:
         migrate(conn)
     except sqlite3.Error as e:
         conn.close()
-        raise _explain(e, path) from None
+        raise explain(e, path) from None
     return OpenedStore(conn=conn, path=path, created=not existed, notices=notices)
 
 
 def _looks_corrupt(error: sqlite3.Error) -> bool:
-    text = str(error).lower()
-    return any(s in text for s in ("not a database", "malformed", "corrupt", "quick_check", "disk image"))
+    # quick_check's own failure is raised as a plain DatabaseError (no code) by _check_readable.
+    return error_code(error) in (SQLITE_CORRUPT, SQLITE_NOTADB) or "quick_check" in str(error)

@@ -4,10 +4,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from app.core.models import Prospect
 
 from .repo import WorkspaceRepo
+from .safe_files import refuse_workspace, require_folder, write_atomically
 
 KIND_TITLES = (("news", "News"), ("feed", "From their feeds"), ("site", "From their website"), ("note", "Your notes"))
 CSV_FIELDS = ("prospect_id", "company", "fact_id", "kind", "text", "source_title", "source_url", "published",
@@ -21,6 +24,16 @@ def _md(text: str) -> str:
 
 def _md_url(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _md_source(title: str, url: str) -> str:
+    """A source as a link only when it is http(s): a javascript:, data: or file: link in a shared
+    Markdown file would run or open something on the reader's machine."""
+    if not url:
+        return ""
+    if urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return f" ([{_md(title or url)}]({_md_url(url.strip())}))"
+    return f" (source: {_md(title)})" if title else ""
 
 
 def _prospects(repo: WorkspaceRepo, prospect_id: int | None) -> list[Prospect]:
@@ -41,8 +54,7 @@ def to_markdown(repo: WorkspaceRepo, prospect_id: int | None = None) -> str:
                 continue
             out.append(f"\n## {title}\n")
             for f in group:
-                source = f.source_title or f.source_url
-                cite = f" ([{_md(source)}]({_md_url(f.source_url)}))" if f.source_url else ""
+                cite = _md_source(f.source_title, f.source_url)
                 date = f", {f.published[:10]}" if f.published else ""
                 out.append(f"- {_md(f.text)}{cite}{date} [^{f.id}]")
         touches = repo.list_touches(p.id)
@@ -63,11 +75,23 @@ def to_csv(repo: WorkspaceRepo, prospect_id: int | None = None) -> str:
     writer.writerow(CSV_FIELDS)
     for p in _prospects(repo, prospect_id):
         for f in repo.list_facts(p.id):
-            writer.writerow([p.id, p.company, f.id, f.kind, _cell(f.text), _cell(f.source_title), f.source_url,
-                             f.published or "", f.retrieved_at, int(f.pinned)])
+            writer.writerow([_cell(v) for v in (p.id, p.company, f.id, f.kind, f.text, f.source_title, f.source_url,
+                                                f.published or "", f.retrieved_at, int(f.pinned))])
     return buffer.getvalue()
 
 
-def _cell(value: str) -> str:
-    """A spreadsheet must not run a cell as a formula (CSV injection)."""
+def _cell(value) -> str:
+    """A spreadsheet must not run any cell as a formula (CSV injection, OWASP): text that starts
+    with = + - @ tab or CR gets a leading apostrophe, whichever column it is in."""
+    value = str(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def write_export(repo: WorkspaceRepo, fmt: str, target: Path, prospect_id: int | None = None) -> Path:
+    """Export to a file, whole or not at all, and never over the workspace itself."""
+    target = target.expanduser().absolute()
+    refuse_workspace(target, repo.path, "write an export over")
+    require_folder(target)
+    text = (to_markdown if fmt == "md" else to_csv)(repo, prospect_id)
+    write_atomically(target, text.encode("utf-8"))
+    return target

@@ -1,20 +1,49 @@
 """WorkspaceRepo: every read and write of the workspace, as plain records."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from app.core.dates import add_business_days, now_iso
-from app.core.errors import InputError
+from app.core.errors import InputError, StoreBusy
 from app.core.models import FACT_KINDS, MESSAGE_KINDS, PROSPECT_STATUSES, Draft, Fact, Prospect, Touch
 from app.core.text import MAX_NOTE_CHARS, sanitize
 from app.core.validate import note_input, prospect_input
 
+from . import database
+
 DEFAULT_FOLLOW_UP_DAYS = 3
+SEARCH_INDEX_REBUILT = ("The search index of your facts was damaged; Earned rebuilt it from the facts themselves. "
+                        "Nothing was lost.")
+
+
+def _writes(method):
+    """A repo write: one transaction that waits its turn behind another writer, repairs a damaged
+    search index and tries once more, and fails with a sentence the rep can act on."""
+
+    @functools.wraps(method)
+    def write(self: "WorkspaceRepo", *args, **kwargs):
+        if self.conn.in_transaction:
+            return method(self, *args, **kwargs)  # part of a larger write, which handles all this
+        try:
+            with self.transaction():
+                return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError:
+            # The FTS triggers fail with a bare "constraint failed" when the index is damaged:
+            # only a check of the index tells that apart from a real bug.
+            if not self.repair_search_index():
+                raise
+        with self.transaction():
+            return method(self, *args, **kwargs)
+
+    return write
 
 
 def content_hash(text: str) -> str:
@@ -69,6 +98,17 @@ class WorkspaceRepo:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self.notices: list[str] = []  # things the rep should be told (the caller shows and clears them)
+        self.on_busy: Callable[[], None] | None = None  # called once when a write starts waiting for a lock
+
+    @functools.cached_property
+    def path(self) -> Path:
+        row = self.conn.execute("PRAGMA database_list").fetchone()
+        return Path(row["file"] if row and row["file"] else "earned.db")
+
+    def take_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices
 
     # -- prospects ---------------------------------------------------------------
     def list_prospects(self) -> list[Prospect]:
@@ -81,6 +121,7 @@ class WorkspaceRepo:
             raise InputError(f"There is no prospect with id {prospect_id}. List them with: earned prospect list")
         return _prospect(row)
 
+    @_writes
     def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "") -> Prospect:
         data = prospect_input(company, website, contact_name, role)
         cur = self.conn.execute(
@@ -95,6 +136,7 @@ class WorkspaceRepo:
         marks = ",".join("?" * len(ids))
         return [_prospect(r) for r in self.conn.execute(f"{_PROSPECT_SELECT} WHERE p.id IN ({marks})", list(ids))]
 
+    @_writes
     def set_status(self, prospect_id: int, status: str, reason: str = "") -> Prospect:
         if status not in PROSPECT_STATUSES:
             raise InputError(f"Unknown status {status!r}; use one of {', '.join(PROSPECT_STATUSES)}.")
@@ -108,6 +150,7 @@ class WorkspaceRepo:
         return self.get_prospect(prospect_id)
 
     # -- facts -------------------------------------------------------------------
+    @_writes
     def add_fact(
         self, prospect_id: int, kind: str, text: str, source_url: str = "", source_title: str = "",
         published: str | None = None,
@@ -140,6 +183,7 @@ class WorkspaceRepo:
         )
         return self.get_fact(cur.lastrowid), True
 
+    @_writes
     def add_note(self, prospect_id: int, text: str, source_url: str = "") -> Fact:
         data = note_input(text, source_url)
         fact, _ = self.add_fact(prospect_id, "note", data.text, source_url=data.source_url)
@@ -174,11 +218,13 @@ class WorkspaceRepo:
         params.append(limit)
         return [_fact(r) for r in self.conn.execute(sql, params)]
 
+    @_writes
     def set_pinned(self, fact_id: int, pinned: bool) -> Fact:
         self.get_fact(fact_id)
         self.conn.execute("UPDATE facts SET pinned = ? WHERE id = ?", (int(pinned), fact_id))
         return self.get_fact(fact_id)
 
+    @_writes
     def edit_fact(self, fact_id: int, text: str) -> Fact:
         """The rep's correction of a fact's wording; its source stays."""
         data = note_input(text)
@@ -192,6 +238,7 @@ class WorkspaceRepo:
                           (data.text, digest, now_iso(), fact_id))
         return self.get_fact(fact_id)
 
+    @_writes
     def set_discarded(self, fact_id: int, discarded: bool) -> Fact:
         """Discarding hides a fact (cited drafts keep their marker); undo brings it back."""
         self.get_fact(fact_id)
@@ -205,6 +252,7 @@ class WorkspaceRepo:
             return None
         return Draft(row["prospect_id"], row["kind"], row["subject"], row["body"], row["updated_at"])
 
+    @_writes
     def save_draft(self, draft: Draft) -> Draft:
         if draft.kind not in MESSAGE_KINDS:
             raise InputError(f"Unknown message kind {draft.kind!r}; use first-touch or follow-up.")
@@ -220,6 +268,7 @@ class WorkspaceRepo:
         return Draft(draft.prospect_id, draft.kind, subject, body, stamp)
 
     # -- touches (the sent log) --------------------------------------------------
+    @_writes
     def record_touch(
         self, prospect_id: int, kind: str, subject: str, text: str, cited_fact_ids: list[int],
         overrides: list[str] = (), follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS, sent_at: datetime | None = None,
@@ -252,6 +301,7 @@ class WorkspaceRepo:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return json.loads(row["value"]) if row else default
 
+    @_writes
     def set_setting(self, key: str, value) -> None:
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -260,7 +310,20 @@ class WorkspaceRepo:
 
     # -- helpers -----------------------------------------------------------------
     def transaction(self):
-        return _Transaction(self.conn)
+        return _Transaction(self)
+
+    def repair_search_index(self) -> bool:
+        """Check the full-text index against the facts and rebuild it if damaged; True if it was."""
+        try:
+            self.conn.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")
+            return False
+        except sqlite3.DatabaseError as e:
+            if database.error_code(e) != database.SQLITE_CORRUPT:
+                raise
+        with self.transaction():
+            self.conn.execute("INSERT INTO facts_fts (facts_fts) VALUES ('rebuild')")
+        self.notices.append(SEARCH_INDEX_REBUILT)
+        return True
 
     def seed_demo(self, demo_file: Path) -> Prospect:
         """Load the bundled demo prospect so a first launch shows something real."""
@@ -278,22 +341,63 @@ class WorkspaceRepo:
 
 class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (the connection is in autocommit mode).
-    Inside another transaction it is a savepoint, so repo methods can be combined."""
+    Inside another transaction it is a savepoint, so repo methods can be combined.
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    BEGIN IMMEDIATE takes the write lock up front, so another writer (a second window, the CLI,
+    an import) can only make us wait here, never fail half-way; we wait up to LOCK_WAIT_S."""
+
+    def __init__(self, repo: WorkspaceRepo):
+        self.repo = repo
+        self.conn = repo.conn
         self.nested = False
 
     def __enter__(self):
         self.nested = self.conn.in_transaction
-        self.conn.execute("SAVEPOINT repo" if self.nested else "BEGIN IMMEDIATE")
-        return self.conn
+        if self.nested:
+            self.conn.execute("SAVEPOINT repo")
+            return self.conn
+        waiting_since = None
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")  # itself waits up to the busy timeout
+                return self.conn
+            except sqlite3.OperationalError as e:
+                if not database.is_busy(e):
+                    raise self._translate(e) from None
+                now = time.monotonic()
+                if waiting_since is None:
+                    waiting_since = now
+                    if self.repo.on_busy:
+                        self.repo.on_busy()
+                elif now - waiting_since >= database.LOCK_WAIT_S:
+                    raise StoreBusy(
+                        f"Another Earned window or command has been writing to the workspace for "
+                        f"{database.LOCK_WAIT_S:.0f} s, so this change was not saved. Try again when it "
+                        "finishes; nothing saved earlier was lost.") from None
+                time.sleep(0.05)  # SQLite may answer busy at once (no handler): don't spin
 
     def __exit__(self, exc_type, exc, tb):
         if self.nested:
             if exc_type:
                 self.conn.execute("ROLLBACK TO repo")
             self.conn.execute("RELEASE repo")
-        else:
-            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            return False
+        if exc_type is None:
+            try:
+                self.conn.execute("COMMIT")
+                return False
+            except sqlite3.Error as e:
+                exc = e
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            translated = self._translate(exc)
+            if translated is not exc:
+                raise translated from None
+            if exc_type is None:
+                raise exc
         return False
+
+    def _translate(self, error: sqlite3.Error) -> Exception:
+        """Store errors the rep can act on become StoreError; anything else (a bug) stays as it is."""
+        return database.store_error(error, self.repo.path) or error

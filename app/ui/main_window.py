@@ -14,6 +14,7 @@ from app import APP_NAME
 from app.compose.rulepack import RulePackError, default_pack
 from app.core.models import Fact, Prospect, Touch
 from app.core.outgoing import html_message, mailto_url, plain_message
+from app.core.paths import safe_file_name
 from app.services.research_service import DEFAULT_SOURCES, ResearchService
 from app.services.secrets_service import SecretsService
 from app.services.workspace_service import WorkspaceService
@@ -155,6 +156,8 @@ class MainWindow(QMainWindow):
         s.touches_loaded.connect(self._on_touches_loaded)
         s.rule_overrides_loaded.connect(self._apply_rule_overrides)
         s.failed.connect(self.show_notice)
+        s.noticed.connect(self.show_notice)
+        s.drafts_pending.connect(self._on_drafts_pending)
         s.import_planned.connect(self._preview_import)
         s.imported.connect(self._on_imported)
         s.exported.connect(lambda path: self.statusBar().showMessage(f"Exported to {path}.", 8000))
@@ -191,6 +194,10 @@ class MainWindow(QMainWindow):
         c.mailto_clicked.connect(self._open_in_mail_app)
         c.touch_opened.connect(self._show_touch)
         c.draft_edited.connect(self.service.save_draft)
+
+    def _on_drafts_pending(self, count: int) -> None:
+        if count == 0:
+            self.show_notice("There is room on the disk again: your drafts are saved.")
 
     def show_notice(self, message: str) -> None:
         self.banner.setText(message)
@@ -499,10 +506,12 @@ class MainWindow(QMainWindow):
         self.service.load_prospects()
 
     def _ask_export(self) -> None:
+        """Ask where to export (the current prospect's research, or everything) and export there."""
         prospect = self.research.current_prospect()
         name = f"{prospect.company}" if prospect else "all prospects"
+        # The proposed name comes from a company name anybody could have typed: never a path.
         path, chosen = QFileDialog.getSaveFileName(
-            self, f"Export research ({name})", f"{name}.md", "Markdown (*.md);;CSV (*.csv)")
+            self, f"Export research ({name})", safe_file_name(name, ".md"), "Markdown (*.md);;CSV (*.csv)")
         if path:
             self.export(prospect.id if prospect else None, "csv" if path.endswith(".csv") or "CSV" in chosen
                         else "md", path)

@@ -55,14 +55,16 @@ def test_bad_input_exits_2(site, earned_home, args, phrase):
     assert proc.returncode == 2 and phrase in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_offline_completes_with_errors_and_changes_nothing(earned_home):
+def test_offline_completes_with_errors_exits_1_and_changes_nothing(earned_home):
     pid = run_app(earned_home, "prospect", "add", "--company", "Acme").stdout.strip()
     run_app(earned_home, "notes", "add", "--prospect", pid, "--text", "keep me")
     with LocalServer() as s:
         base = s.base
     proc = run_app(earned_home, "research", "--name", "Acme", "--url", base, "--json", "--save", pid,
                    env={"EARNED_GDELT_URL": base + "/gdelt"})
-    assert proc.returncode == 0, proc.stderr
+    # Every source failed: a script must be able to tell that from "nothing to find".
+    assert proc.returncode == 1, proc.stderr
+    assert "research found nothing" in proc.stderr and "gdelt" in proc.stderr and "site" in proc.stderr
     out = json.loads(proc.stdout)
     assert out["facts"] == [] and {e["kind"] for e in out["errors"]} == {"offline"}
     facts = json.loads(run_app(earned_home, "notes", "list", "--prospect", pid, "--json").stdout)

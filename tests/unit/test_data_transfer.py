@@ -102,6 +102,7 @@ def test_markdown_and_csv_exports(repo):
 def test_backup_while_open_and_restore_keeps_a_copy(tmp_path, repo):
     p = repo.add_prospect("Acme")
     repo.add_note(p.id, "before the backup")
+    (tmp_path / "backups").mkdir()
     target = backup(repo.conn, tmp_path / "backups" / "earned-backup.db")
     assert check_backup(target) == LATEST_VERSION
     repo.add_note(p.id, "after the backup")
