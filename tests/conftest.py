@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -49,34 +47,27 @@ def run_app(home: Path, *args, input: str | bytes | None = None, env: dict | Non
 
 @pytest.fixture(scope="session")
 def secret_service_env():
-    """A private D-Bus session with gnome-keyring unlocked, so tests never touch the rep's own keychain."""
-    daemon, keyring_daemon = shutil.which("dbus-daemon"), shutil.which("gnome-keyring-daemon")
-    if not daemon or not keyring_daemon:
-        skip_or_fail("the real Secret Service needs dbus-daemon and gnome-keyring-daemon installed")
-    proc = subprocess.run(
-        [daemon, "--session", "--fork", "--print-address=1", "--print-pid=1"],
-        capture_output=True, text=True, timeout=20,
-    )
-    if proc.returncode != 0:
-        skip_or_fail(f"could not start a D-Bus session: {proc.stderr.strip()}")
-    address, pid = proc.stdout.split()[:2]
-    env = {"DBUS_SESSION_BUS_ADDRESS": address}
-    unlocked = subprocess.run(
-        [keyring_daemon, "--unlock", "--components=secrets"], input="test-password", capture_output=True,
-        text=True, env={**os.environ, **env}, timeout=20,
-    )
-    if unlocked.returncode != 0:
-        os.kill(int(pid), signal.SIGTERM)
-        skip_or_fail(f"gnome-keyring-daemon did not start: {unlocked.stderr.strip()}")
+    """A private D-Bus session with gnome-keyring unlocked, so tests never touch the rep's own keychain.
+
+    The daemons keep their files in a temporary HOME and are stopped by PID (tests/fixtures/secret_service.py).
+    Yields what a client process needs in its environment; this process gets it too while the session lasts.
+    """
+    from tests.fixtures import secret_service
+
+    try:
+        service = secret_service.start()
+    except secret_service.Unavailable as exc:
+        skip_or_fail(str(exc))
     previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
-    yield env
-    if previous is None:
-        os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    else:
-        os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
-    subprocess.run(["pkill", "-f", "gnome-keyring-daemon --unlock --components=secrets"], check=False)
-    os.kill(int(pid), signal.SIGTERM)
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = service.address
+    try:
+        yield dict(service.env)
+    finally:
+        if previous is None:
+            os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        else:
+            os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
+        secret_service.stop(service)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,15 @@ def test_wheel_installs_into_a_fresh_virtualenv_and_runs(tmp_path, site):
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     [wheel] = list(dist.glob("earned-*.whl"))
+    # pyproject.toml says Apache-2.0: the license text ships in the wheel's .dist-info.
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        licenses = [n for n in names if n.split("/")[0].endswith(".dist-info") and n.rsplit("/", 1)[-1] == "LICENSE"]
+        assert len(licenses) == 1, f"no LICENSE in the wheel's .dist-info: {[n for n in names if 'dist-info' in n]}"
+        assert archive.read(licenses[0]) == (ROOT / "LICENSE").read_bytes()
+        [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+        assert "License-File: LICENSE" in archive.read(metadata).decode().splitlines()
+    assert b"Apache License" in (ROOT / "LICENSE").read_bytes()
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
@@ -56,10 +66,39 @@ def test_wheel_installs_into_a_fresh_virtualenv_and_runs(tmp_path, site):
     _check_program([str(bin_dir / "earned")], tmp_path / "home", cwd=tmp_path, site=site)
 
 
+def _build_folders() -> dict[str, dict[str, int] | None]:
+    """The checkout's build/ and dist/: {path inside: mtime_ns} for everything in each, or None if absent."""
+    found = {}
+    for name in ("build", "dist"):
+        top = ROOT / name
+        if not top.is_dir():
+            found[name] = None
+            continue
+        found[name] = {}
+        for folder, dirs, files in os.walk(top):
+            for entry in (*dirs, *files):
+                path = Path(folder) / entry
+                found[name][str(path.relative_to(top))] = path.lstat().st_mtime_ns
+    return found
+
+
 def test_pyinstaller_bundle_builds_and_starts(tmp_path, site):
     sys.path.insert(0, str(ROOT / "packaging"))
     import build_bundle
 
-    code = subprocess.call([sys.executable, str(ROOT / "packaging" / "build_bundle.py")], cwd=ROOT, timeout=1800)
+    # Leftovers from a developer's own build may be there: the build must just not add to or change them.
+    before = _build_folders()
+    dist = tmp_path / "bundle"
+    code = subprocess.call([sys.executable, str(ROOT / "packaging" / "build_bundle.py"), "--distpath", str(dist),
+                            "--workpath", str(tmp_path / "pyinstaller")], cwd=ROOT, timeout=1800)
     assert code == 0
-    _check_program([str(build_bundle.executable())], tmp_path / "home", cwd=tmp_path, site=site)
+    after = _build_folders()
+    for name in ("build", "dist"):
+        if before[name] is None:
+            assert after[name] is None, f"building the bundle created {ROOT / name}"
+        else:
+            changed = sorted({path for path, _ in set(before[name].items()) ^ set(after[name].items())})
+            assert not changed, f"building the bundle wrote into {ROOT / name}: {changed[:10]}"
+    executable = build_bundle.executable(dist)
+    assert executable.is_file()
+    _check_program([str(executable)], tmp_path / "home", cwd=tmp_path, site=site)
