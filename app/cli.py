@@ -13,6 +13,7 @@ from datetime import date
 from app import __version__
 from app.core.errors import EarnedError
 from app.core.paths import database_path
+from app.core.redact import install_log_filter, redact
 from app.core.validate import note_input, prospect_input
 from app.storage.database import open_store, store_error
 from app.storage.repo import WorkspaceRepo
@@ -388,10 +389,11 @@ COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys, "check": _che
 
 
 def run(args: argparse.Namespace) -> int:
+    install_log_filter()  # the CLI logs through logging's last-resort handler: keys never reach it
     try:
         return COMMANDS[args.command](args)
     except (EarnedError, ValueError) as e:
-        print(f"earned: {e}", file=sys.stderr)
+        print(f"earned: {redact(str(e))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -399,7 +401,7 @@ def run(args: argparse.Namespace) -> int:
         known = store_error(e, database_path())
         if known is None:
             return _internal_error(e)
-        print(f"earned: {known}", file=sys.stderr)
+        print(f"earned: {redact(str(known))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as e:  # noqa: BLE001 - a bug: say so plainly
         return _internal_error(e)
@@ -413,6 +415,6 @@ def _internal_error(e: Exception) -> int:
     """A bug: say so plainly; the traceback only with EARNED_DEBUG=1."""
     if os.environ.get("EARNED_DEBUG"):
         raise e
-    print(f"earned: internal error ({type(e).__name__}: {e}). Nothing was changed; please report this, "
-          "and run again with EARNED_DEBUG=1 for details.", file=sys.stderr)
+    print(f"earned: internal error ({type(e).__name__}: {redact(str(e))}). Nothing was changed; please report "
+          "this, and run again with EARNED_DEBUG=1 for details.", file=sys.stderr)
     return EXIT_INTERNAL

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID, APP_NAME, __version__
 from app.core.paths import data_dir, database_path, resources_dir
+from app.core.redact import install_log_filter
 from app.services.workspace_service import WorkspaceService
 from app.storage.database import LOW_SPACE_BYTES, disk_full_message
 from app.ui.main_window import MainWindow
@@ -37,6 +38,7 @@ def _setup_logging(folder) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.INFO)
+    install_log_filter()  # no API key, whole or in part, is ever written to earned.log
 
 
 class Started:

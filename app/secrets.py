@@ -9,6 +9,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 
+from app.core import redact
 from app.core.errors import SecretsUnavailable
 
 SERVICE = "earned"
@@ -64,15 +65,18 @@ class SecretStore:
     def get(self, name: str) -> str | None:
         self._check_name(name)
         try:
-            return self.backend().get_password(self.service, name)
+            value = self.backend().get_password(self.service, name)
         except keyring.errors.KeyringError as e:
             raise SecretsUnavailable(f"The keychain refused to read the {name} key ({type(e).__name__}).") from None
+        redact.register(value)  # from now on no message, fact or log line in this process shows it
+        return value
 
     def set(self, name: str, value: str) -> None:
         self._check_name(name)
         value = value.strip()
         if not value:
             raise ValueError(f"The {name} key is empty; paste the key from your {name} account.")
+        redact.register(value)  # before the keychain sees it: a backend's error may echo it
         try:
             self.backend().set_password(self.service, name, value)
         except keyring.errors.KeyringError as e:

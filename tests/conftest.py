@@ -86,3 +86,13 @@ def site(no_gdelt_spacing):
 
     with LocalServer() as server:
         yield serve_company(server)
+
+
+@pytest.fixture(autouse=True)
+def _forget_secrets(monkeypatch):
+    """Keys registered for redaction by one test must not mask text in the next (the registry is
+    process-wide, as in the app)."""
+    import app.core.redact as redact
+
+    monkeypatch.setattr(redact, "_secrets", {})
+    monkeypatch.setattr(redact, "_snapshot", ())

@@ -19,6 +19,7 @@ import urllib3.exceptions
 from protego import Protego
 
 from app import __version__
+from app.core import redact as redaction
 
 from .errors import Cancelled, FetchError
 
@@ -68,6 +69,19 @@ def normalize_url(url: str) -> str:
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port: a key may go only where its request started."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
+
+
+def _where(url: str) -> str:
+    """Host (and port, if one is given) for messages: never the path or query, which may hold a key."""
+    parts = urlsplit(url)
+    return (parts.hostname or "?") + (f":{parts.port}" if parts.port else "")
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -143,6 +157,8 @@ class Fetcher:
         self.retries, self.max_retry_wait = retries, max_retry_wait
         self.cancel = cancel or threading.Event()
         self.redact = tuple(r for r in redact if r)  # API keys: never in a message or a log
+        for secret in self.redact:
+            redaction.register(secret)
         self._local = threading.local()
         self._gate = _HostGate()
         self._robots: dict[str, _Robots] = {}
@@ -161,9 +177,8 @@ class Fetcher:
         return session
 
     def clean(self, text: str) -> str:
-        for secret in self.redact:
-            text = text.replace(secret, "***")
-        return text
+        """text with every known key (whole, URL-encoded or in part) masked."""
+        return redaction.redact(text)
 
     def _error(self, kind: str, url: str, message: str) -> FetchError:
         return FetchError(kind, self.clean(url), self.clean(message))
@@ -226,15 +241,22 @@ class Fetcher:
 
     # -- fetching ------------------------------------------------------------------
     def fetch(self, url: str, kind: str = "page", accept: tuple[str, ...] | None = None,
-              headers: dict | None = None) -> Fetched:
-        """GET url politely; raise FetchError (classified) or Cancelled."""
+              headers: dict | None = None, service: str = "") -> Fetched:
+        """GET url politely; raise FetchError (classified) or Cancelled.
+
+        headers are credentials (NewsAPI's X-Api-Key); service names the API in messages.
+        """
         types = accept or {"page": PAGE_TYPES, "feed": FEED_TYPES, "api": API_TYPES}[kind]
         started = time.monotonic()
         url = normalize_url(url)
-        return self._get(url, kind, types, started, check_robots=True, extra_headers=headers)
+        return self._get(url, kind, types, started, check_robots=True, extra_headers=headers, service=service)
 
     def _get(self, url: str, kind: str, types: tuple[str, ...], started: float, check_robots: bool,
-             sniff_types: bool = True, extra_headers: dict | None = None) -> Fetched:
+             sniff_types: bool = True, extra_headers: dict | None = None, service: str = "") -> Fetched:
+        # A request that carries a key (in a header, or in its URL as GNews wants it) never follows a
+        # redirect to another origin: requests would keep custom headers, and the URL's key would go
+        # wherever the redirect points. Stopping is the only way nothing reaches the other host.
+        keyed = bool(extra_headers) or redaction.contains_secret(url)
         seen = set()
         current = url
         for _ in range(self.max_redirects + 1):
@@ -248,6 +270,10 @@ class Fetcher:
                                response_or_next.content_type, response_or_next.charset, response_or_next.body,
                                response_or_next.headers)
             current = response_or_next  # a redirect target, already checked to be http(s)
+            if keyed and _origin(current) != _origin(url):
+                raise self._error("http-status", url, (
+                    f"{service or _where(url)} redirected to {_where(current)}; Earned sends your key only to "
+                    "the service's own address, so it stopped here."))
         raise self._error("http-status", url, f"{url} redirects more than {self.max_redirects} times.")
 
     def _attempts(self, url, kind, types, started, delay, sniff_types, extra_headers):

@@ -11,6 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
+from app.core.redact import redact
+
 from . import news
 from .discover import choose_pages, guess_feed_urls, sitemap_links
 from .errors import Cancelled, FetchError, ResearchError
@@ -77,16 +79,17 @@ class Researcher:
             self._name_known.set()
 
     # -- reporting -----------------------------------------------------------------
+    # Everything reported passes through redact(): an API may echo its key back (in an error, a link,
+    # a title), and what is reported here reaches the window, the CLI's output, the database and logs.
     def _progress(self, source: str, text: str) -> None:
-        self._emit("progress", (source, text))
+        self._emit("progress", (source, redact(text)))
 
     def _fact(self, fact: FoundFact) -> None:
         published = fact.published
         if published and len(published) > 10 and published[4:5] == "-":
             published = published[:10]
-        # An API may echo the key back (in a link, say): it must not become part of a fact.
-        clean = self.fetcher.clean
-        fact = FoundFact(fact.kind, clean(fact.text), clean(fact.source_url), clean(fact.source_title), published)
+        fact = FoundFact(fact.kind, redact(fact.text), redact(fact.source_url), redact(fact.source_title),
+                         published)
         key = (fact.kind, " ".join(fact.text.lower().split()))
         with self._lock:
             if key in self._fact_keys or not fact.text.strip():
@@ -96,6 +99,7 @@ class Researcher:
         self._emit("fact", fact)
 
     def _error(self, error: ResearchError) -> None:
+        error = ResearchError(error.source, redact(error.url), error.kind, redact(error.message))
         with self._lock:
             self.result.errors.append(error)
         self._emit("error", error)
@@ -119,6 +123,8 @@ class Researcher:
             for future in [pool.submit(self._guard, source, job) for source, job in jobs]:
                 future.result()
         self.result.cancelled = self.cancel.is_set()
+        company = self.result.company
+        company.update({k: _redacted(v) for k, v in company.items()})
         return self.result
 
     def _guard(self, source: str, job: Callable[[], None]) -> None:
@@ -215,8 +221,9 @@ class Researcher:
             return None
         meta = page.meta
         title = meta.title or meta.site_name or page.url
-        self.result.pages.append({"url": page.url, "title": meta.title, "site_name": meta.site_name,
-                                  "published": page.published, "description": meta.description})
+        self.result.pages.append({"url": redact(page.url), "title": _redacted(meta.title),
+                                  "site_name": _redacted(meta.site_name), "published": page.published,
+                                  "description": _redacted(meta.description)})
         if meta.js_only:
             self._error(ResearchError("site", page.url, "js-only",
                                       f"{page.url} needs JavaScript to show its text; only its metadata was used."))
@@ -290,6 +297,10 @@ class Researcher:
             text = item.title if not item.description else f"{item.title}: {_first_sentence(item.description)}"
             self._fact(FoundFact("news", text, item.url, item.source, item.published))
         self._progress(source, f"done: {min(len(items), MAX_NEWS_ITEMS)} article(s)")
+
+
+def _redacted(text: str | None) -> str | None:
+    return redact(text) if isinstance(text, str) else text
 
 
 def _first_sentence(text: str, limit: int = 240) -> str:

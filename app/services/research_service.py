@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from app.core.redact import redact
 from app.research.sources import DEFAULT_SOURCES  # noqa: F401 - for the UI, which may not import app.research
 from app.storage.repo import WorkspaceRepo
 
@@ -81,7 +82,8 @@ class ResearchService(QObject):
         def fail(error: BaseException) -> None:
             if generation == self._generation:
                 self.running_prospect = None
-                self.failed.emit(prospect_id, user_message(error, "researching"))
+                # An unexpected error's text may quote what an API sent back, key included.
+                self.failed.emit(prospect_id, redact(user_message(error, "researching")))
                 self.finished.emit(prospect_id, None)
 
         self._runner.run(work, done, fail)

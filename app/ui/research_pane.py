@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.models import Fact, Prospect
+from app.core.redact import redact
 
 from .fact_cards import FACT_ROLE, META_ROLE, FactList, age_badge
 from .qt_text import plain_tooltip
@@ -365,12 +366,14 @@ class ResearchPane(QWidget):
             self.progress.setText("Starting research…")
             self.progress.show()
 
+    # The research layer redacts API keys already; these are the last step before the screen, so
+    # they redact again rather than trust every caller to have done it.
     def show_progress(self, lines: dict[str, str]) -> None:
-        self.progress.setText("\n".join(f"{source}: {text}" for source, text in lines.items()))
+        self.progress.setText(redact("\n".join(f"{source}: {text}" for source, text in lines.items())))
         self.progress.show()
 
     def add_error(self, text: str) -> None:
-        self.errors.addItem(text)
+        self.errors.addItem(redact(text))
         self.errors.show()
 
     # -- a URL dropped or pasted: research just that page --------------------------------
