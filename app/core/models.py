@@ -39,6 +39,9 @@ class Fact:
     retrieved_at: str = ""
     pinned: bool = False
     discarded: bool = False
+    lang: str | None = None  # the language the text is in ("en", "de", ...); None when unknown
+    off_site: bool = False  # from a website that never names the prospect's company
+    score: float | None = None  # research's usefulness score (higher first); None for notes
 
     def as_check_dict(self) -> dict:
         """The shape the rule engine takes (see app.compose.check_text)."""

@@ -72,6 +72,7 @@ def _fact(row: sqlite3.Row) -> Fact:
         id=row["id"], prospect_id=row["prospect_id"], kind=row["kind"], text=row["text"],
         source_url=row["source_url"], source_title=row["source_title"], published=row["published"],
         retrieved_at=row["retrieved_at"], pinned=bool(row["pinned"]), discarded=bool(row["discarded"]),
+        lang=row["lang"], off_site=bool(row["off_site"]), score=row["score"],
     )
 
 
@@ -153,7 +154,7 @@ class WorkspaceRepo:
     @_writes
     def add_fact(
         self, prospect_id: int, kind: str, text: str, source_url: str = "", source_title: str = "",
-        published: str | None = None,
+        published: str | None = None, lang: str | None = None, off_site: bool = False, score: float | None = None,
     ) -> tuple[Fact, bool]:
         """Save a fact; the same text again refreshes the existing one. Returns (fact, created)."""
         if kind not in FACT_KINDS:
@@ -171,15 +172,15 @@ class WorkspaceRepo:
         if existing:
             self.conn.execute(
                 "UPDATE facts SET discarded = 0, retrieved_at = ?, source_url = COALESCE(NULLIF(?, ''), source_url),"
-                " source_title = COALESCE(NULLIF(?, ''), source_title), published = COALESCE(?, published)"
-                " WHERE id = ?",
-                (stamp, source_url, source_title, published, existing["id"]),
+                " source_title = COALESCE(NULLIF(?, ''), source_title), published = COALESCE(?, published),"
+                " lang = COALESCE(?, lang), off_site = ?, score = COALESCE(?, score) WHERE id = ?",
+                (stamp, source_url, source_title, published, lang, int(off_site), score, existing["id"]),
             )
             return self.get_fact(existing["id"]), False
         cur = self.conn.execute(
             "INSERT INTO facts (prospect_id, kind, text, source_url, source_title, published, retrieved_at,"
-            " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (prospect_id, kind, text, source_url, source_title, published, stamp, digest),
+            " content_hash, lang, off_site, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (prospect_id, kind, text, source_url, source_title, published, stamp, digest, lang, int(off_site), score),
         )
         return self.get_fact(cur.lastrowid), True
 
@@ -198,7 +199,10 @@ class WorkspaceRepo:
     def list_facts(self, prospect_id: int) -> list[Fact]:
         self.get_prospect(prospect_id)
         rows = self.conn.execute(
-            "SELECT * FROM facts WHERE prospect_id = ? AND NOT discarded ORDER BY pinned DESC, id DESC", (prospect_id,)
+            # Pinned first; the rep's own notes (no score) newest first; then research by usefulness and
+            # date; facts from a site that never names the company last.
+            "SELECT * FROM facts WHERE prospect_id = ? AND NOT discarded ORDER BY pinned DESC, off_site,"
+            " score IS NOT NULL, score DESC, published DESC, id DESC", (prospect_id,)
         )
         return [_fact(r) for r in rows]
 

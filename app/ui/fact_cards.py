@@ -46,6 +46,8 @@ def domain(url: str) -> str:
 
 def header_text(fact: Fact, meta: dict) -> str:
     parts = [fact.kind.upper()]
+    if fact.lang and fact.lang.split("-")[0].lower() != "en":
+        parts[0] += f" [{fact.lang}]"  # the rep should know before citing it in an English message
     host = domain(fact.source_url) if fact.source_url else ""
     source = fact.source_title or host
     if source:
@@ -60,6 +62,8 @@ def header_text(fact: Fact, meta: dict) -> str:
         parts.append("cited before")
     if meta.get("prospect"):
         parts.append(f"— {meta['prospect']}")
+    if fact.off_site:
+        parts.append("⚠ site does not name the company")
     return "  ·  ".join(parts)
 
 
