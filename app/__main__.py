@@ -5,6 +5,11 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    # In a frozen bundle, research's page parser (app.research.worker) starts this same executable:
+    # this turns that start into the parser child instead of a second Earned. A no-op otherwise.
+    multiprocessing.freeze_support()
     from app import cli
 
     args = cli.build_parser().parse_args(sys.argv[1:] if argv is None else argv)
