@@ -23,6 +23,21 @@ FEED_PATHS = ("/feed", "/rss", "/blog/feed", "/news/feed", "/feed.xml", "/rss.xm
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
               "application/rdf+xml", "text/xml", "application/xml")
 _SKIP_EXT = re.compile(r"\.(?:pdf|jpe?g|png|gif|svg|webp|zip|gz|mp4|mp3|docx?|xlsx?|pptx?|ics|css|js)$", re.I)
+# A <loc> runs to the next "<": the scan is linear however many <loc>s are left unclosed
+# (".*?</loc>" rescans the rest of the file from every one of them).
+_LOC = re.compile(rb"<loc>([^<]{0,4096})</loc>")
+MAX_SITEMAP_LOCS = 5_000  # enough to find an about or careers page; each costs a little Python
+MAX_PAGE_LINKS = 5_000  # the links worth reading are in a page's navigation, near its top
+
+
+def web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host: the only kind a source may cite or we may fetch
+    (never javascript:, data:, file:, ftp: or a relative path)."""
+    url = (url or "").strip()
+    if not url or any(ord(c) < 32 for c in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def same_site(url: str, home: str) -> bool:
@@ -37,7 +52,7 @@ def clean_link(href: str, base: str) -> str | None:
         return None
     url = urljoin(base, href)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or _SKIP_EXT.search(parts.path):
+    if not web_url(url) or _SKIP_EXT.search(parts.path):
         return None
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
@@ -56,7 +71,7 @@ def categorize(url: str, text: str = "") -> str | None:
 def page_links(soup: BeautifulSoup, base: str, home: str) -> list[tuple[str, str]]:
     """(url, category) of same-site links worth reading, in page order, without repeats."""
     found: dict[str, str] = {}
-    for a in soup.find_all("a", href=True):
+    for a in soup.find_all("a", href=True, limit=MAX_PAGE_LINKS):
         url = clean_link(a["href"], base)
         if not url or not same_site(url, home) or url.rstrip("/") == home.rstrip("/"):
             continue
@@ -68,11 +83,12 @@ def page_links(soup: BeautifulSoup, base: str, home: str) -> list[tuple[str, str
 
 def sitemap_links(xml: bytes, home: str) -> tuple[list[tuple[str, str]], list[str]]:
     """(pages worth reading, nested sitemaps) from a sitemap or sitemap index."""
-    locs = [m.decode("utf-8", "replace").strip() for m in re.findall(rb"<loc>\s*(.*?)\s*</loc>", xml, re.S)]
     pages, nested = [], []
-    for loc in locs[:5000]:
-        loc = loc.replace("&amp;", "&")
-        if not loc.startswith(("http://", "https://")) or not same_site(loc, home):
+    for i, match in enumerate(_LOC.finditer(xml or b"")):
+        if i >= MAX_SITEMAP_LOCS:
+            break
+        loc = match.group(1).decode("utf-8", "replace").strip().replace("&amp;", "&")
+        if not loc.startswith(("http://", "https://")) or not web_url(loc) or not same_site(loc, home):
             continue
         if loc.lower().endswith((".xml", ".xml.gz")):
             nested.append(loc)
@@ -103,12 +119,12 @@ def choose_pages(candidates: list[tuple[str, str]], limit: int) -> list[tuple[st
 def feed_links(soup: BeautifulSoup, base: str) -> list[str]:
     """Feeds the page announces with <link rel="alternate">."""
     feeds = []
-    for link in soup.find_all("link", href=True):
+    for link in soup.find_all("link", href=True, limit=MAX_PAGE_LINKS):
         rel = " ".join(link.get("rel") or []).lower()
         kind = (link.get("type") or "").lower()
         if "alternate" in rel and kind in FEED_TYPES:
-            url = urljoin(base, link["href"])
-            if url.startswith(("http://", "https://")) and url not in feeds:
+            url = urljoin(base, link["href"].strip())
+            if web_url(url) and url not in feeds:
                 feeds.append(url)
     return feeds
 

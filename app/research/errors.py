@@ -6,6 +6,10 @@ from dataclasses import dataclass
 FAILURE_KINDS = (
     "timeout", "http-status", "robots-disallowed", "too-large", "wrong-type", "parse-failed", "js-only",
     "offline", "invalid-url",
+    # A redirect Earned refused to follow: to a private or local network address, or to another port.
+    "blocked",
+    # Not a failure but a notice: the site's robots.txt asks for a longer pause than Earned will wait.
+    "crawl-delay",
 )
 
 

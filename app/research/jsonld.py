@@ -16,6 +16,16 @@ _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _VALID_ESCAPES = set('"\\/bfnrtu')
 _DECODER = json.JSONDecoder(strict=False)  # strict=False lets raw control characters through inside strings
 _MAX_OBJECTS = 500  # a page that emits more than this is not describing itself
+_START = re.compile(r"[{\[]")
+# Budgets per page, so hostile markup costs at most a second or so: a script larger than _MAX_SCRIPT
+# is skipped (it is a product catalogue or junk, not the company describing itself), only scripts up
+# to _MAX_REPAIR get the character-by-character repair (pure Python), and a page's first _MAX_SCRIPTS
+# scripts are read while they fit in _MAX_TOTAL characters.
+_MAX_SCRIPT = 1_000_000
+_MAX_REPAIR = 200_000
+_MAX_TOTAL = 2_000_000
+_MAX_SCRIPTS = 100
+_MAX_SKIPS = 1_000  # broken values skipped in one script before giving up on the rest of it
 
 
 def parse_jsonld(script_texts: list[str]) -> list[dict]:
@@ -24,7 +34,11 @@ def parse_jsonld(script_texts: list[str]) -> list[dict]:
     Broken scripts are repaired where possible and skipped otherwise; this never raises.
     """
     found: list[dict] = []
-    for text in script_texts or ():
+    total = 0
+    for text in list(script_texts or ())[:_MAX_SCRIPTS]:
+        if not isinstance(text, str) or len(text) > _MAX_SCRIPT or total + len(text) > _MAX_TOTAL:
+            continue  # a later, smaller script (the Organization, typically) may still fit
+        total += len(text)
         try:
             values = _parse_script(text)
         except Exception:  # a parser for hostile input must not take the research run down with it
@@ -113,7 +127,7 @@ def _parse_script(text: str) -> list[Any]:
         values, clean = _decode_all(variant)
         if clean and values:
             return values
-        repaired_values, _ = _decode_all(_repair(variant))
+        repaired_values = _decode_all(_repair(variant))[0] if len(variant) <= _MAX_REPAIR else []
         for candidate in (values, repaired_values):
             if len(candidate) > len(best):
                 best = candidate
@@ -124,14 +138,16 @@ def _decode_all(text: str) -> tuple[list[Any], bool]:
     """Every JSON value in text, one after another; skips junk and broken values. Returns (values, clean)."""
     values: list[Any] = []
     clean = True
+    skips = 0
     pos, end = 0, len(text)
-    while pos < end and len(values) < _MAX_OBJECTS:
+    while pos < end and len(values) < _MAX_OBJECTS and skips < _MAX_SKIPS:
         while pos < end and (text[pos].isspace() or text[pos] in ",;"):
             pos += 1
         if pos >= end:
             break
         if text[pos] not in "{[":
             clean = False
+            skips += 1
             pos = _next_start(text, pos)
             if pos < 0:
                 break
@@ -139,6 +155,7 @@ def _decode_all(text: str) -> tuple[list[Any], bool]:
             value, pos = _DECODER.raw_decode(text, pos)
         except (ValueError, RecursionError):
             clean = False
+            skips += 1
             skip = _matching_close(text, pos)
             if skip < 0:
                 break
@@ -149,8 +166,10 @@ def _decode_all(text: str) -> tuple[list[Any], bool]:
 
 
 def _next_start(text: str, pos: int) -> int:
-    starts = [i for i in (text.find("{", pos), text.find("[", pos)) if i >= 0]
-    return min(starts) if starts else -1
+    # One scan to the nearest bracket: finding "{" and "[" separately scanned to the end of the text
+    # for the missing one, at every piece of junk (quadratic).
+    found = _START.search(text, pos)
+    return found.start() if found else -1
 
 
 def _matching_close(text: str, pos: int) -> int:
