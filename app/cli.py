@@ -266,6 +266,7 @@ def _research(args) -> int:
     from app.research.errors import FetchError
     from app.research.fetcher import normalize_url
     from app.research.pipeline import ResearchOptions, Researcher
+    from app.research.worker import ParseWorker
     from app.config import research_options
 
     name, url = (args.name or "").strip(), (args.url or "").strip()
@@ -288,12 +289,18 @@ def _research(args) -> int:
         if kind == "progress" and not args.json and sys.stderr.isatty():
             print(f"  {payload[0]}: {payload[1]}", file=sys.stderr)
 
-    result = Researcher(options, on_event=progress).run()
+    # Pages are parsed in a child process that a runaway parser can't hold past its time limit.
+    parser = ParseWorker()
+    try:
+        result = Researcher(options, on_event=progress, parser=parser).run()
+    finally:
+        parser.close()
     saved = 0
     if args.save is not None:
         with repo.transaction():
             for f in result.facts:
-                _, created = repo.add_fact(args.save, f.kind, f.text, f.source_url, f.source_title, f.published)
+                _, created = repo.add_fact(args.save, f.kind, f.text, f.source_url, f.source_title, f.published,
+                                           f.lang, f.off_site, f.score)
                 saved += created
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))

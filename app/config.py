@@ -37,4 +37,5 @@ def research_options(repo: WorkspaceRepo | None, name: str | None, url: str | No
         endpoints=settings("news_endpoints", {}),
         contact=settings("user_agent_contact", ""),
         crawl_delay=float(settings("crawl_delay", 1.0)),
+        allow_private_redirects=bool(settings("allow_private_redirects", False)),
     )

@@ -10,6 +10,8 @@ FAILURE_KINDS = (
     "blocked",
     # Not a failure but a notice: the site's robots.txt asks for a longer pause than Earned will wait.
     "crawl-delay",
+    # The prospect has a company name and the site never mentions it: its facts are kept apart.
+    "wrong-site",
 )
 
 

@@ -1,63 +1,24 @@
-"""One fetched page, taken apart: metadata, main text, date, snippets, links and feeds."""
+"""One fetched page, taken apart: metadata, main text, dates, snippets, language, links and feeds.
+
+The page is parsed once (htmltree.parse_tree) and every step reads that one tree.
+"""
 from __future__ import annotations
 
-import codecs
 import re
 import warnings
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-import trafilatura
-
-from .discover import feed_links, page_links
+from . import language, names
+from .blocks import page_blocks
 from .fetcher import Fetched
-from .metadata import PageMeta, extract_metadata, parse_html
-from .snippets import Snippet, best_snippets
+from .htmltree import decode_html, feed_links, page_links, parse_tree, sniff_encoding  # noqa: F401 - re-exported
+from .metadata import PageMeta, extract_metadata
+from .snippets import Snippet, best_snippets, pick, ranked_sentences  # noqa: F401 - best_snippets re-exported
 
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def _known(encoding: str | None) -> str | None:
-    if not encoding:
-        return None
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        return None
-    # Pages that say latin-1 almost always mean windows-1252 (browsers treat them so).
-    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
-
-
-def sniff_encoding(body: bytes, header_charset: str | None) -> str:
-    """The page's encoding: a BOM; then UTF-8 whenever the bytes are valid non-ASCII UTF-8 (servers
-    that say ISO-8859-1 by default are common; text in another charset is almost never valid UTF-8
-    by accident); then the HTTP header, <meta charset>, and cp1252."""
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name
-    if not body.isascii():
-        try:
-            body.decode("utf-8")
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-    for candidate in (header_charset, *(_META_CHARSET_RE.findall(body[:4096]) or [b""])[:1]):
-        if isinstance(candidate, bytes):
-            candidate = candidate.decode("ascii", "ignore")
-        name = _known(candidate)
-        if name:
-            return name
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"
-
-
-def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
-    encoding = sniff_encoding(body, header_charset)
-    text = body.decode(encoding, "replace")
-    return text.lstrip("\ufeff"), encoding
+# A page of customers' words about the company: none of it is the company's own claim.
+_TESTIMONIAL_PAGE = re.compile(r"testimonial|testemonial|reviews?\b|what[-_ ]our[-_ ](?:customers|clients)[-_ ]say"
+                               r"|kind[-_ ]words|success[-_ ]stories", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -70,22 +31,27 @@ class PageResult:
     snippets: tuple[Snippet, ...]
     links: tuple[tuple[str, str], ...]
     feeds: tuple[str, ...]
+    lang: str | None = None  # the language most of the page's text is in ("en"), None when unsure
+    extraction: str = "precision"  # which pass found the text: "precision", or "recall" on a thin page
+    names_company: bool | None = None  # whether the page names the company it was read for (None: no name)
+    other_links: tuple[str, ...] = ()  # same-site links of no category (contact, history, a service page...)
+    testimonials: bool = False  # a page of customers' words (nothing on it is the company's own claim)
+    names: tuple[str, ...] = ()  # what the page calls the company: the rep's name, the site's, its brand
 
 
 def main_text(html: str, url: str) -> str:
-    """The page's own content (not navigation, footer or cookie banners), favouring precision."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # deduplicate stays off: trafilatura's de-duplication remembers text across calls in a
-        # process-wide cache, so researching a company twice would lose its paragraphs.
-        text = trafilatura.extract(html, url=url, favor_precision=True, include_comments=False,
-                                   include_tables=False, deduplicate=False, with_metadata=False)
-    return text or ""
+    """The page's own content (not navigation, footer or cookie banners), one block per line."""
+    blocks, _ = page_blocks(parse_tree(html), url)
+    return "\n".join(" ".join(b.text.split()) for b in blocks)
 
 
-def page_date(html: str, meta: PageMeta) -> str | None:
+def page_date(html, meta: PageMeta, category: str = "news") -> str | None:
+    """The page's own date: from its metadata, else (news pages only: elsewhere a date in the text
+    is a copyright year or an event, not the page's) htmldate's best guess. html may be the tree."""
     if meta.published:
         return meta.published
+    if category not in ("news", "page"):
+        return None
     from htmldate import find_date  # imported late: it is only needed when the page gives no date
 
     with warnings.catch_warnings():
@@ -97,14 +63,45 @@ def page_date(html: str, meta: PageMeta) -> str | None:
 
 
 def analyze_page(fetched: Fetched, home: str, category: str, seen: list | None = None,
-                 snippet_limit: int = 5) -> PageResult:
-    html, encoding = decode_html(fetched.body, fetched.charset)
+                 snippet_limit: int = 5, company: str | None = None) -> PageResult:
+    """company: the prospect's name, if the rep gave one (ranking and the wrong-site check use it)."""
+    html, _ = decode_html(fetched.body, fetched.charset)
     url = fetched.final_url
-    soup = parse_html(fetched.body, encoding=encoding)
-    links = tuple(page_links(soup, url, home))
-    feeds = tuple(feed_links(soup, url))
-    meta = extract_metadata(None, url, soup=soup)
-    text = "" if meta.js_only else main_text(html, url)
-    snippets = tuple(best_snippets(text, snippet_limit, seen)) if text else ()
-    published = page_date(html, meta)
-    return PageResult(url, category, meta, published, text, snippets, links, feeds)
+    tree = parse_tree(html)
+    every_link = page_links(tree, url, home, other=True)
+    links = tuple((u, c) for u, c in every_link if c != "other")
+    other_links = tuple(u for u, c in every_link if c == "other")
+    feeds = tuple(feed_links(tree, url))
+    meta = extract_metadata(None, url, tree=tree)
+    blocks, extraction = ([], "none") if meta.js_only else page_blocks(tree, url)
+    text = "\n".join(" ".join(b.text.split()) for b in blocks)
+    page_lang = language.detect(text[:6000] or (meta.description or ""), meta.lang)
+    org = meta.organization or {}
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    site_label = host.split(".")[0] if host and not host.replace(".", "").isdigit() else None  # "toledocars"
+    body = next(iter(tree.iter("body")), tree)
+    seen_text = " ".join(body.itertext())
+    known = [company, meta.site_name, org.get("name"), org.get("legalName")]
+    # A title's parts are mostly topics ("Wet Room Installation"); a part counts as a name of the
+    # company when nothing else names it, or when the page repeats it (the brand the site goes by).
+    titled = [t for t in names.title_names(meta.title, alone=True)
+              if not any(known) or len(re.findall(rf"(?i)\b{re.escape(t)}\b", seen_text)) >= 2]
+    known = [n for n in dict.fromkeys(known + [site_label] + titled) if n]
+    firm = names.company(known)
+    testimonial_page = bool(_TESTIMONIAL_PAGE.search(urlsplit(url).path + " " + (meta.title or "")))
+    published = page_date(tree, meta, category)
+    ranked = ranked_sentences(blocks, firm, page_lang, testimonial_page)
+    # A listing with dated items dates each of its sentences itself; the page's own date is only for
+    # a page that is one item.
+    dated_items = len({b.date for b in blocks if b.date})
+    fallback = published if dated_items <= 1 else None
+    snippets = tuple(Snippet(s.text, s.score, s.published or fallback, s.lang, s.reasons)
+                     for s in pick(ranked, snippet_limit, seen))
+    names_company = None
+    if company:
+        named = names.company([company])
+        # Anywhere on the page a reader sees, headers included (not only the main text).
+        names_company = named.named_in(" ".join(filter(None, (meta.title, meta.site_name, meta.description,
+                                                              org.get("name"), seen_text, host.replace(".", " ")))))
+    return PageResult(url, category, meta, published, text, snippets, links, feeds, page_lang, extraction,
+                      names_company, other_links, testimonial_page, tuple(known))

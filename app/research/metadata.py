@@ -1,11 +1,13 @@
 """Page metadata: title, site, description, dates, author, and the company behind the page.
 
-Reads <meta> tags, JSON-LD and a little of the page structure. Never fetches, never raises on bad
-input, and leaves date guessing from the text to the caller (htmldate is too slow to run here).
+Reads <meta> tags, JSON-LD and a little of the page structure from the page's one lxml tree
+(htmltree.parse_tree). Never fetches, never raises on bad input, and leaves date guessing from the
+text to the caller (htmldate is too slow to run here).
 """
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import warnings
 from dataclasses import dataclass
@@ -14,9 +16,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
-from bs4.element import NavigableString, PreformattedString, Script, Stylesheet, TemplateString
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
+from app.research.htmltree import INVISIBLE, classes, decode_html, elements, inner_text, parse_tree, walk_text
 from app.research.jsonld import jsonld_types, parse_jsonld
 
 __all__ = ["PageMeta", "extract_metadata", "parse_html"]
@@ -33,6 +35,7 @@ class PageMeta:
     organization: dict | None  # name, legalName, description, foundingDate, numberOfEmployees, address, sameAs
     articles: tuple[dict, ...]  # {"headline", "datePublished", "description"} from JSON-LD article types
     js_only: bool  # almost no readable text without JavaScript
+    description_from_text: bool = False  # the page has no description of its own: this is its first paragraph
 
 
 EMPTY = PageMeta(None, None, None, None, None, None, None, (), False)
@@ -86,9 +89,8 @@ _UNLIKELY = re.compile(
 _MAYBE = re.compile(r"and|article|body|column|content|main|shadow", re.I)
 _SKIP_TAGS = {"nav", "footer", "aside", "form", "noscript", "template", "dialog", "menu", "button", "select"}
 _SKIP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "search"}
-_INVISIBLE = {"script", "style", "noscript", "template", "svg", "head", "title", "iframe", "object", "canvas"}
 _APP_ROOTS = {"root", "app", "__next", "__nuxt", "___gatsby", "main-app", "application", "svelte", "q-app"}
-_NOT_TEXT = (PreformattedString, Script, Stylesheet, TemplateString)  # comments, doctype, CDATA, code
+_APP_ROOT_TAG = re.compile(r"^[a-z]+-root$")
 _TITLE_SEPARATORS = r"\|\-–—\\/>»"
 _EXCERPT_MIN = 80
 _EXCERPT_MAX = 1000
@@ -96,7 +98,8 @@ _JS_ONLY_TEXT = 250
 
 
 def parse_html(html: bytes | str, encoding: str | None = None) -> BeautifulSoup:
-    """A lxml BeautifulSoup of html; bytes are decoded from BOM, meta charset or the HTTP charset given."""
+    """A lxml BeautifulSoup of html; bytes are decoded from BOM, meta charset or the HTTP charset given.
+    (For callers that want a soup; extract_metadata itself reads an lxml tree.)"""
     with warnings.catch_warnings():
         # Short strings that look like paths, and XHTML served as HTML, are still pages to us.
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
@@ -124,21 +127,27 @@ def extract_metadata(
     soup: BeautifulSoup | None = None,
     *,
     encoding: str | None = None,
+    tree=None,
 ) -> PageMeta:
-    """Metadata of one page; pass soup to reuse a parse, encoding for the HTTP header's charset."""
-    if soup is None:
-        if html is None:
+    """Metadata of one page; pass tree (htmltree.parse_tree) to reuse the page's parse, encoding for
+    the HTTP header's charset. A BeautifulSoup is still accepted (read through its markup)."""
+    if tree is None:
+        if soup is not None:
+            tree = parse_tree(str(soup))
+        elif html is None:
             return EMPTY
-        soup = parse_html(html, encoding)
+        else:
+            tree = parse_tree(decode_html(bytes(html), encoding)[0] if isinstance(html, (bytes, bytearray))
+                              else html)
     try:
-        return _extract(soup, url)
+        return _extract(tree, url)
     except RecursionError:  # absurdly deep markup
         return EMPTY
 
 
-def _extract(soup: BeautifulSoup, url: str | None) -> PageMeta:
-    meta = _meta_values(soup)
-    objects = parse_jsonld([s for s in (_script_text(t) for t in _jsonld_scripts(soup)) if s])
+def _extract(root, url: str | None) -> PageMeta:
+    meta = _meta_values(root)
+    objects = parse_jsonld([s for s in (_script_text(t) for t in _jsonld_scripts(root)) if s])
     article_objs = [o for o in objects if jsonld_types(o) & _ARTICLE_TYPES]
     main_article = _main_article(article_objs, url or meta.get("og:url"))
     articles = _articles(objects)
@@ -155,7 +164,7 @@ def _extract(soup: BeautifulSoup, url: str | None) -> PageMeta:
         meta.get("title"),
         meta.get("dc.title"),
         meta.get("dcterms.title"),
-        _document_title(soup),
+        _document_title(root),
     )
 
     # Site name: og:site_name, then the JSON-LD publisher of the article, the organization the page
@@ -172,7 +181,7 @@ def _extract(soup: BeautifulSoup, url: str | None) -> PageMeta:
     # Description: the page's own summary tags, then JSON-LD (article, page, organization), and only
     # then the first real paragraph of body text.
     page_obj = next((o for o in objects if jsonld_types(o) & _PAGE_TYPES), None)
-    description = _first(
+    own_description = _first(
         meta.get("description"),
         meta.get("og:description"),
         meta.get("twitter:description"),
@@ -182,7 +191,8 @@ def _extract(soup: BeautifulSoup, url: str | None) -> PageMeta:
         _text(main_article.get("description")) if main_article else None,
         _text(page_obj.get("description")) if page_obj else None,
         _text(organization_obj.get("description")) if organization_obj else None,
-    ) or _first_paragraph(soup)
+    )
+    description = own_description or _first_paragraph(root)
 
     # Published: Open Graph article time, JSON-LD datePublished (article types first), a <time> that
     # marks itself as the publication date or sits in the page's only article, then Dublin Core and
@@ -193,7 +203,7 @@ def _extract(soup: BeautifulSoup, url: str | None) -> PageMeta:
         meta.get("published_time"),
         main_article.get("datePublished") if main_article else None,
         *(o.get("datePublished") for o in objects if jsonld_types(o) & _PAGE_TYPES - {"WebSite"}),
-        *_time_candidates(soup),
+        *_time_candidates(root),
         *(meta.get(k) for k in ("date", "pubdate", "publishdate", "publish_date", "publish-date",
                                 "publication_date", "dc.date", "dc.date.issued", "dc.date.created",
                                 "dcterms.issued", "dcterms.created", "dcterms.date", "citation_publication_date",
@@ -205,7 +215,7 @@ def _extract(soup: BeautifulSoup, url: str | None) -> PageMeta:
         _person(meta.get("author")),
         _person(meta.get("article:author")),
         _authors(main_article.get("author"), by_id) if main_article else None,
-        _rel_author(soup),
+        _rel_author(root),
         _person(meta.get("dc.creator")),
     )
 
@@ -214,32 +224,28 @@ def _extract(soup: BeautifulSoup, url: str | None) -> PageMeta:
         site_name=site_name,
         description=_clip(description),
         published=published,
-        lang=_lang(soup, meta),
+        lang=_lang(root, meta),
         byline=byline,
         organization=_organization(organization_obj) if organization_obj else None,
         articles=articles,
-        js_only=_js_only(soup),
+        js_only=_js_only(root),
+        description_from_text=bool(description) and not own_description,
     )
 
 
 # --- <meta> and friends -------------------------------------------------------------------------
 
 
-def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
+def _meta_values(root) -> dict[str, str]:
     """First non-empty content per lowercased meta name / property / itemprop."""
     values: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
-        content = tag.get("content")
-        if isinstance(content, list):
-            content = " ".join(content)
-        content = _clean(content)
+    for tag in elements(root, "meta"):
+        content = _clean(tag.get("content"))
         if not content:
             continue
         keys: list[str] = []
         for attr in ("property", "name", "itemprop"):
             raw = tag.get(attr)
-            if isinstance(raw, list):
-                raw = " ".join(raw)
             if raw:
                 # Some pages put several keys in one attribute: property="og:title twitter:title".
                 keys.extend(raw.lower().split())
@@ -248,38 +254,34 @@ def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
     return values
 
 
-def _jsonld_scripts(soup: BeautifulSoup) -> Iterable[Tag]:
-    for tag in soup.find_all("script"):
+def _jsonld_scripts(root) -> Iterable:
+    for tag in elements(root, "script"):
         kind = tag.get("type")
         if isinstance(kind, str) and kind.split(";")[0].strip().lower() == "application/ld+json":
             yield tag
 
 
-def _script_text(tag: Tag) -> str:
-    return "".join(str(s) for s in tag.strings)
+def _script_text(tag) -> str:
+    return "".join(tag.itertext())
 
 
-def _lang(soup: BeautifulSoup, meta: dict[str, str]) -> str | None:
-    html = soup.find("html")
-    if isinstance(html, Tag):
-        for attr in ("lang", "xml:lang"):
-            value = html.get(attr)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
+def _lang(root, meta: dict[str, str]) -> str | None:
+    for attr in ("lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}lang"):
+        value = root.get(attr)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
     for key in ("content-language", "language", "dc.language", "og:locale"):
         if key in meta:
             return meta[key].split(",")[0].strip().replace("_", "-") or None
-    for tag in soup.find_all("meta", attrs={"http-equiv": True}):
+    for tag in elements(root, "meta"):
         if str(tag.get("http-equiv", "")).lower() == "content-language" and _clean(tag.get("content")):
             return _clean(tag.get("content")).split(",")[0].strip()
     return None
 
 
-def _rel_author(soup: BeautifulSoup) -> str | None:
-    for tag in soup.find_all("a", rel=True, limit=None):
-        rel = tag.get("rel")
-        rels = rel if isinstance(rel, list) else str(rel).split()
-        if "author" in (r.lower() for r in rels):
+def _rel_author(root) -> str | None:
+    for tag in elements(root, "a"):
+        if "author" in (tag.get("rel") or "").lower().split():
             name = _person(_inner_text(tag))
             if name:
                 return name
@@ -297,19 +299,19 @@ def _person(value: str | None) -> str | None:
 # --- titles -------------------------------------------------------------------------------------
 
 
-def _document_title(soup: BeautifulSoup) -> str | None:
-    tag = next((t for t in soup.find_all("title") if t.find_parent("svg") is None), None)
-    original = _clean(_inner_text(tag)) if isinstance(tag, Tag) else None
+def _document_title(root) -> str | None:
+    tag = next((t for t in elements(root, "title") if not any(a.tag == "svg" for a in t.iterancestors())), None)
+    original = _clean(_inner_text(tag)) if tag is not None else None
     if not original:
         return None
-    return _readability_title(original, soup)
+    return _readability_title(original, root)
 
 
 def _word_count(text: str) -> int:
     return len(text.split())
 
 
-def _readability_title(original: str, soup: BeautifulSoup) -> str:
+def _readability_title(original: str, root) -> str:
     """Drop " - Site" or "Section: " decoration the way Mozilla Readability does, keeping short titles whole."""
     current = original
     hierarchical = False
@@ -323,7 +325,7 @@ def _readability_title(original: str, soup: BeautifulSoup) -> str:
             # keeps hyphenated words ("draft-ietf-...") and «guillemets» intact.
             current = original[separator.search(original).end():]
     elif ": " in current:
-        headings = (_clean(_inner_text(h)) for h in soup.find_all(["h1", "h2"]))
+        headings = (_clean(_inner_text(h)) for h in root.iter("h1", "h2"))
         if not any(h == original for h in headings):
             current = original[original.rfind(":") + 1:]
             if _word_count(current) < 3:
@@ -331,7 +333,7 @@ def _readability_title(original: str, soup: BeautifulSoup) -> str:
             elif _word_count(original[: original.find(":")]) > 5:
                 current = original
     elif len(current) > 150 or len(current) < 15:
-        h1s = soup.find_all("h1", limit=2)
+        h1s = list(itertools.islice(root.iter("h1"), 2))
         if len(h1s) == 1:
             current = _clean(_inner_text(h1s[0])) or current
     current = _clean(current) or original
@@ -346,24 +348,24 @@ def _readability_title(original: str, soup: BeautifulSoup) -> str:
 # --- dates --------------------------------------------------------------------------------------
 
 
-def _time_candidates(soup: BeautifulSoup) -> list[str]:
+def _time_candidates(root) -> list[str]:
     """datetime values that mark themselves as the publication date, then the one in a lone <article>."""
     marked: list[str] = []
-    for tag in soup.find_all(attrs={"itemprop": True}):
+    for tag in elements(root):
         if "datepublished" in str(tag.get("itemprop", "")).lower().split():
             value = tag.get("datetime") or tag.get("content")
             if isinstance(value, str):
                 marked.append(value)
-    for tag in soup.find_all("time"):
+    for tag in elements(root, "time"):
         value = tag.get("datetime")
         if not isinstance(value, str):
             continue
-        classes = " ".join(tag.get("class") or []).lower()
-        if tag.has_attr("pubdate") or "publish" in classes or "entry-date" in classes:
+        kinds = (tag.get("class") or "").lower()
+        if tag.get("pubdate") is not None or "publish" in kinds or "entry-date" in kinds:
             marked.append(value)
-    articles = [a for a in soup.find_all("article") if a.find_parent("article") is None]
+    articles = [a for a in elements(root, "article") if not any(p.tag == "article" for p in a.iterancestors())]
     if len(articles) == 1:
-        for tag in articles[0].find_all("time"):
+        for tag in elements(articles[0], "time"):
             value = tag.get("datetime")
             if isinstance(value, str):
                 marked.append(value)
@@ -640,41 +642,25 @@ def _text(value: Any) -> str | None:
 # --- body text ----------------------------------------------------------------------------------
 
 
-def _inner_text(node: Any) -> str:
-    """Text of node with <br> as a space and scripts, styles and comments left out."""
-    if isinstance(node, NavigableString):
-        return str(node) if _is_text(node) else ""
-    if not isinstance(node, Tag):
-        return ""
-    parts: list[str] = []
-    stack: list[Any] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Tag):
-            if current.name == "br":
-                parts.append(" ")
-            elif current.name not in _INVISIBLE or current is node:
-                stack.extend(reversed(current.contents))
-        elif _is_text(current):
-            parts.append(str(current))
-    return "".join(parts)
+def _inner_text(node) -> str:
+    """Text of node (even a <title> or <noscript>) with <br> as a space and scripts and styles inside
+    it left out."""
+    return inner_text(node) if node is not None else ""
 
 
-def _is_text(node: Any) -> bool:
-    return isinstance(node, NavigableString) and not isinstance(node, _NOT_TEXT)
-
-
-def _first_paragraph(soup: BeautifulSoup) -> str | None:
+def _first_paragraph(root) -> str | None:
     """The first substantial paragraph of the content, outside navigation, banners and footers."""
-    scopes: list[Tag] = []
+    scopes: list = []
     for name in ("article", "main"):
-        found = soup.find(name) or (soup.find(attrs={"role": "main"}) if name == "main" else None)
-        if isinstance(found, Tag):
+        found = next(elements(root, name), None)
+        if found is None and name == "main":
+            found = next((el for el in elements(root) if el.get("role") == "main"), None)
+        if found is not None:
             scopes.append(found)
-    body = soup.find("body")
-    scopes.append(body if isinstance(body, Tag) else soup)
+    body = next(elements(root, "body"), None)
+    scopes.append(body if body is not None else root)
     for scope in scopes:
-        for p in scope.find_all("p"):
+        for p in elements(scope, "p"):
             if _skipped(p, scope):
                 continue
             text = _clean(_inner_text(p))
@@ -683,54 +669,54 @@ def _first_paragraph(soup: BeautifulSoup) -> str | None:
     return None
 
 
-def _skipped(tag: Tag, scope: Tag) -> bool:
-    node: Tag | None = tag
-    while node is not None and node is not scope and node.name not in ("body", "html", "[document]"):
-        if node.name in _SKIP_TAGS or (node.name == "header" and scope.name not in ("article",)):
+def _skipped(tag, scope) -> bool:
+    node = tag
+    while node is not None and node is not scope and node.tag not in ("body", "html"):
+        if node.tag in _SKIP_TAGS or (node.tag == "header" and scope.tag not in ("article",)):
             return True
         if _hidden(node):
             return True
         role = node.get("role")
         if isinstance(role, str) and role.lower() in _SKIP_ROLES:
             return True
-        if node.name not in ("article", "main"):
-            marker = " ".join(node.get("class") or []) + " " + str(node.get("id") or "")
-            if marker.strip() and _UNLIKELY.search(marker) and not _MAYBE.search(marker):
+        if node.tag not in ("article", "main"):
+            marker = classes(node).strip()
+            if marker and _UNLIKELY.search(marker) and not _MAYBE.search(marker):
                 return True
-        node = node.parent
+        node = node.getparent()
     return False
 
 
-def _hidden(node: Tag) -> bool:
-    if node.has_attr("hidden") or str(node.get("aria-hidden", "")).lower() == "true":
+def _hidden(node) -> bool:
+    if node.get("hidden") is not None or str(node.get("aria-hidden", "")).lower() == "true":
         return True
     style = str(node.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
         return True
-    classes = node.get("class") or []
-    return any(c.lower() in ("hidden", "sr-only", "visually-hidden", "screen-reader-text") for c in classes)
+    return any(c.lower() in ("hidden", "sr-only", "visually-hidden", "screen-reader-text")
+               for c in (node.get("class") or "").split())
 
 
-def _js_only(soup: BeautifulSoup) -> bool:
+def _js_only(root) -> bool:
     """Almost no text without JavaScript, plus a sign that scripts are meant to draw the page."""
-    body = soup.find("body")
-    if not isinstance(body, Tag):
+    body = next(elements(root, "body"), None)
+    if body is None:
         return False
     visible = _visible_text_length(body, _JS_ONLY_TEXT)
     if visible >= _JS_ONLY_TEXT:
         return False
-    if any(_JS_NOTICE.search(_inner_text(n)) for n in soup.find_all("noscript")):
+    if any(_JS_NOTICE.search(_inner_text(n)) for n in elements(root, "noscript")):
         return True
-    if not any(_executable(t) for t in soup.find_all("script")):
+    if not any(_executable(t) for t in elements(root, "script")):
         return False  # a thin page, but nothing is waiting to render it
     empty_root = any(
         str(el.get("id")).lower() in _APP_ROOTS and _visible_text_length(el, 40) < 40
-        for el in body.find_all(id=True)
-    ) or body.find(re.compile(r"^[a-z]+-root$")) is not None
+        for el in elements(body) if el.get("id")
+    ) or any(_APP_ROOT_TAG.match(el.tag) for el in elements(body))
     return empty_root or visible < 40
 
 
-def _executable(script: Tag) -> bool:
+def _executable(script) -> bool:
     kind = script.get("type")
     if not isinstance(kind, str) or not kind.strip():
         return True
@@ -738,16 +724,12 @@ def _executable(script: Tag) -> bool:
     return kind == "module" or "javascript" in kind or "ecmascript" in kind
 
 
-def _visible_text_length(node: Tag, limit: int) -> int:
+def _visible_text_length(node, limit: int) -> int:
     total = 0
-    stack: list[Any] = list(reversed(node.contents))
-    while stack and total < limit:
-        current = stack.pop()
-        if isinstance(current, Tag):
-            if current.name not in _INVISIBLE and not _hidden(current):
-                stack.extend(reversed(current.contents))
-        elif _is_text(current):
-            total += len(_WS.sub(" ", str(current)).strip())
+    for text in walk_text(node, lambda el: el.tag in INVISIBLE or _hidden(el)):
+        total += len(_WS.sub(" ", text).strip())
+        if total >= limit:
+            break
     return total
 
 

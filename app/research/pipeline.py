@@ -6,27 +6,35 @@ as they happen, so a window can stream them; the final ResearchResult holds ever
 """
 from __future__ import annotations
 
+import importlib
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from typing import Callable
+from urllib.parse import urlsplit
 
 from app.core.redact import redact
 
-from . import news
-from .discover import choose_pages, guess_feed_urls, sitemap_links
+from . import language, names, news, rank
+from .discover import choose_pages, guess_feed_urls
 from .errors import Cancelled, FetchError, ResearchError
-from .extract import PageResult, analyze_page
-from .feeds import FeedError, parse_feed
+from .extract import PageResult
+from .feeds import FeedError
 from .fetcher import Fetcher, normalize_url
 from .resolve import resolve_site
+from .snippets import is_repeat, key
 from .sources import DEFAULT_SOURCES, NEWS_SOURCES, ResearchOptions
+from .worker import WorkerError
 
 __all__ = ["DEFAULT_SOURCES", "NEWS_SOURCES", "FoundFact", "ResearchOptions", "ResearchResult", "Researcher"]
 
 MAX_FEEDS = 2
 MAX_FEED_ITEMS = 8
 MAX_NEWS_ITEMS = 10
+DESCRIPTION_SCORE = 10.0  # the site's own description, when good, comes first
+EXTRA_TRIES = 4  # pages tried beyond max_pages when some of them fail
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,10 @@ class FoundFact:
     source_url: str
     source_title: str
     published: str | None
+    lang: str | None = None  # the language the text is in: a primary tag ("en", "de"), None when unknown
+    off_site: bool = False  # from a website that never names the prospect's company: show it apart, last
+    score: float | None = None  # how useful research judged it (higher first): site facts by what they say,
+    # news and feed items by how fresh they are
 
 
 @dataclass
@@ -60,17 +72,24 @@ Event = Callable[[str, object], None]  # ("progress", (source, text)) | ("fact",
 
 class Researcher:
     def __init__(self, options: ResearchOptions, fetcher: Fetcher | None = None, on_event: Event | None = None,
-                 cancel: threading.Event | None = None):
+                 cancel: threading.Event | None = None, parser=None):
+        """parser: a worker.ParseWorker to read pages in a child process (None: in this one)."""
         if not (options.name or "").strip() and not (options.url or "").strip():
             raise ValueError("Give a company name or a website to research.")
         self.options = options
+        self.parser = parser
         self.fetcher = fetcher or Fetcher(contact=options.contact, crawl_delay=options.crawl_delay,
-                                          redact=tuple(options.keys.values()), cancel=cancel)
+                                          redact=tuple(options.keys.values()), cancel=cancel,
+                                          allow_private_redirects=options.allow_private_redirects)
         self.cancel = self.fetcher.cancel
         self._emit = on_event or (lambda kind, payload: None)
         self._lock = threading.Lock()
         self._seen_snippets: list = []
         self._fact_keys: set = set()
+        # The site's facts wait here while no page read so far names the prospect's company; they are
+        # reported once one does, or at the end, marked as from a site that never names it.
+        self._held: list[FoundFact] = []
+        self._site_named: bool | None = None  # None: no company name to look for
         self.result = ResearchResult(company={"name": (options.name or "").strip() or None, "website": None,
                                               "description": None})
         # News needs the company's name; given only a URL, the home page tells us.
@@ -88,8 +107,8 @@ class Researcher:
         published = fact.published
         if published and len(published) > 10 and published[4:5] == "-":
             published = published[:10]
-        fact = FoundFact(fact.kind, redact(fact.text), redact(fact.source_url), redact(fact.source_title),
-                         published)
+        fact = replace(fact, text=redact(fact.text), source_url=redact(fact.source_url),
+                       source_title=redact(fact.source_title), published=published)
         key = (fact.kind, " ".join(fact.text.lower().split()))
         with self._lock:
             if key in self._fact_keys or not fact.text.strip():
@@ -122,6 +141,8 @@ class Researcher:
         with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
             for future in [pool.submit(self._guard, source, job) for source, job in jobs]:
                 future.result()
+        for notice in self.fetcher.take_notices():  # a capped crawl delay, a page read in part
+            self._error(ResearchError.from_fetch("site", notice))
         self.result.cancelled = self.cancel.is_set()
         company = self.result.company
         company.update({k: _redacted(v) for k, v in company.items()})
@@ -160,8 +181,16 @@ class Researcher:
             return
         home_url = normalize_url(self.options.url)
         self.result.company["website"] = home_url
+        if (self.options.name or "").strip():
+            self._site_named = False
+        try:
+            self._read_site(home_url)
+        finally:
+            self._site_done()
+
+    def _read_site(self, home_url: str) -> None:
         self._progress("site", "reading the home page")
-        home = self._page(home_url, "home", home_url, snippet_limit=4)
+        home = self._page(home_url, "home", home_url, snippet_limit=6)
         if home is None:
             self._name_known.set()  # news goes on with whatever name we have (maybe none)
             self._progress("site", "failed")
@@ -175,14 +204,23 @@ class Researcher:
         self.result.company["description"] = org.get("description") or home.meta.description
 
         candidates = list(home.links) + self._sitemap_candidates(home_url)
-        chosen = choose_pages(candidates, max(0, self.options.max_pages - 1))
+        budget = max(0, self.options.max_pages - 1)
+        # A broken link doesn't cost one of the pages asked for (the next candidate is read instead), but a
+        # site of broken links can't keep the research going either.
+        tries = budget + EXTRA_TRIES if budget else 0
+        queue = choose_pages(candidates, tries)
+        queue += [(url, "other") for url in more_pages(home.other_links, {u for u, _ in queue}, tries - len(queue))]
         feeds = list(home.feeds)
-        for i, (url, category) in enumerate(chosen, 1):
+        read = 0
+        for url, category in queue:
+            if read >= budget:
+                break
             if self.cancel.is_set():
                 raise Cancelled()
-            self._progress("site", f"reading page {i + 1} of {len(chosen) + 1}: {category}")
+            self._progress("site", f"reading page {read + 2} of up to {budget + 1}: {category}")
             page = self._page(url, category, home_url)
             if page is not None:
+                read += 1
                 feeds += [f for f in page.feeds if f not in feeds]
         self._progress("site", f"done: {len(self.result.pages)} page(s)")
         self._feeds(feeds, home_url)
@@ -198,14 +236,28 @@ class Researcher:
                 got = self.fetcher.fetch(sitemap, kind="feed")
             except FetchError:
                 continue  # a missing sitemap is normal; not worth an error line
-            found, nested = sitemap_links(got.body, home_url)
+            found, nested = self._parse("app.research.discover:sitemap_links", got.body, home_url, url=sitemap)
             pages += found
             for inner in nested[:2]:
                 try:
-                    pages += sitemap_links(self.fetcher.fetch(inner, kind="feed").body, home_url)[0]
+                    body = self.fetcher.fetch(inner, kind="feed").body
+                    pages += self._parse("app.research.discover:sitemap_links", body, home_url, url=inner)[0]
                 except FetchError:
                     continue
         return pages
+
+    def _parse(self, target: str, *args, url: str):
+        """target(*args) on bytes a website sent: in the parse worker's child process when there is one,
+        where a parser stuck in C code can be killed (a FetchError then) without freezing anything."""
+        if self.parser is None:
+            module, _, func = target.partition(":")
+            return getattr(importlib.import_module(module), func)(*args)
+        try:
+            return self.parser.call(target, *args, url=url, cancel=self.cancel)
+        except WorkerError as e:
+            if e.type_name == "FeedError":  # the feed's own plain reason, as in-process
+                raise FeedError(str(e).split(": ", 1)[-1]) from None
+            raise
 
     def _page(self, url: str, category: str, home_url: str, snippet_limit: int = 5) -> PageResult | None:
         try:
@@ -213,8 +265,15 @@ class Researcher:
         except FetchError as e:
             self._error(ResearchError.from_fetch("site", e))
             return None
+        name = (self.options.name or "").strip() or self.result.company["name"]
         try:
-            page = analyze_page(got, home_url, category, self._seen_snippets, snippet_limit)
+            page = self._parse("app.research.extract:analyze_page", got, home_url, category, None, snippet_limit,
+                               name, url=got.final_url)
+        except Cancelled:
+            raise
+        except FetchError as e:  # the worker's: a parse that took too long, or crashed the page reader
+            self._error(ResearchError.from_fetch("site", e))
+            return None
         except Exception as e:  # noqa: BLE001 - a page our parsers choke on is one error, not a crash
             self._error(ResearchError("site", got.final_url, "parse-failed",
                                       f"{got.final_url} could not be read ({type(e).__name__})."))
@@ -227,17 +286,85 @@ class Researcher:
         if meta.js_only:
             self._error(ResearchError("site", page.url, "js-only",
                                       f"{page.url} needs JavaScript to show its text; only its metadata was used."))
-        for snippet in page.snippets:
-            self._fact(FoundFact("site", snippet.text, page.url, title, page.published))
-        for fact_text in _organization_facts(meta.organization, self.result.company["name"]):
-            self._fact(FoundFact("site", fact_text, page.url, title, None))
-        for article in meta.articles[:5]:
-            if article.get("headline") and category in ("news", "home"):
-                self._fact(FoundFact("site", article["headline"], page.url, title,
-                                     (article.get("datePublished") or "")[:10] or None))
-        if not page.snippets and meta.description:  # a page with no citable sentence still says what it is
-            self._fact(FoundFact("site", meta.description, page.url, title, page.published))
+        if self._site_named is False and page.names_company:
+            self._site_named = True
+        for fact in self._page_facts(page, category, title, name):
+            self._site_fact(fact)
         return page
+
+    def _page_facts(self, page: PageResult, category: str, title: str, name: str | None) -> list[FoundFact]:
+        """The page's facts worth showing, each with its score, date and language."""
+        meta = page.meta
+        org = meta.organization or {}
+        firm = names.company([name, *page.names])
+        single = category == "page"  # a page the rep chose: its best sentence even when it is weak
+        facts: list[FoundFact] = []
+        # The site's own description: first when it is good (the home page's, or the rep's page's).
+        description = org.get("description") if category in ("home", "page") else None
+        if not description and not meta.description_from_text:  # (a first paragraph is no description)
+            description = meta.description
+        text, _why = rank.description_fact(description, firm, page.lang)
+        score = DESCRIPTION_SCORE
+        if text and category not in ("home", "page") and not meta.js_only:
+            # Another page's description is often a fragment of the page, its topic or a customer's
+            # words: it counts like the page's sentences (a JavaScript-only page has nothing else).
+            score = rank.score(text, firm, page.lang, "p", page.testimonials).score
+            text = text if score >= rank.SHOW_AT else None
+        if text:
+            facts.append(FoundFact("site", text, page.url, title, None, language.detect(text, page.lang),
+                                   score=score))
+        for snippet in page.snippets:
+            if snippet.score >= rank.SHOW_AT or single:
+                facts.append(FoundFact("site", snippet.text, page.url, title, snippet.published,
+                                       snippet.lang or page.lang, score=snippet.score))
+        for fact_text, score in _organization_facts(meta.organization, self.result.company["name"]):
+            # Sentences we write from structured data: English whatever the page's language.
+            facts.append(FoundFact("site", fact_text, page.url, title, None, "en", score=score))
+        for article in meta.articles[:5]:
+            headline = article.get("headline")
+            if headline and category in ("news", "home", "page"):
+                scored = rank.score(headline, firm, language.detect(headline, page.lang), "headline")
+                if scored.score >= rank.SHOW_AT or single:
+                    facts.append(FoundFact("site", headline, page.url, title,
+                                           (article.get("datePublished") or "")[:10] or None, page.lang,
+                                           score=scored.score))
+        return facts
+
+    def _site_fact(self, fact: FoundFact) -> None:
+        """Report a site fact unless it repeats one already found; hold it while the site hasn't named
+        the prospect's company yet."""
+        text_key = key(fact.text)
+        if is_repeat(text_key, self._seen_snippets):
+            return
+        self._seen_snippets.append(text_key)
+        if self._site_named is False:
+            self._held.append(fact)
+            return
+        self._release_held()
+        self._fact(fact)
+
+    def _release_held(self, off_site: bool = False) -> None:
+        held, self._held = self._held, []
+        for fact in held:
+            self._fact(replace(fact, off_site=off_site))
+
+    def _site_done(self) -> None:
+        """After the site (or on Cancel): say plainly when it never named the company, keep its facts
+        apart, and order the site's facts by usefulness and date."""
+        if self._site_named is False and self.result.pages:
+            name = self.options.name.strip()
+            host = urlsplit(self.result.company["website"] or "").hostname or "this site"
+            read = "The pages read so far" if self.cancel.is_set() else f"This site ({host})"
+            self._error(ResearchError("site", self.result.company["website"] or "", "wrong-site",
+                                      f"{read} does not mention {name}: check that it is {name}'s website. "
+                                      "Its facts are kept apart, after the others."))
+        self._release_held(off_site=self._site_named is False)
+        with self._lock:
+            facts = self.result.facts
+            places = [i for i, f in enumerate(facts) if f.kind == "site"]
+            ordered = sorted((facts[i] for i in places), key=_usefulness)
+            for i, fact in zip(places, ordered):
+                facts[i] = fact
 
     # -- feeds ---------------------------------------------------------------------
     def _feeds(self, announced: list[str], home_url: str) -> None:
@@ -251,7 +378,8 @@ class Researcher:
                 break
             try:
                 got = self.fetcher.fetch(url, kind="feed")
-                feed = parse_feed(got.body, got.charset, got.content_type)
+                feed = self._parse("app.research.feeds:parse_feed", got.body, got.charset, got.content_type,
+                                   got.final_url, url=got.final_url)
             except FetchError as e:
                 if url in announced:  # a guessed path that isn't there is not news
                     self._error(ResearchError.from_fetch("feed", e))
@@ -263,7 +391,7 @@ class Researcher:
             for item in feed.items[:MAX_FEED_ITEMS]:
                 text = item.title if not item.summary else f"{item.title}: {_first_sentence(item.summary)}"
                 self._fact(FoundFact("feed", text.strip(": "), item.link or got.final_url,
-                                     feed.title or got.final_url, item.published))
+                                     feed.title or got.final_url, item.published, score=_recency(item.published)))
         self._progress("feed", f"done: {read} feed(s)" if read else "no feed found")
 
     def _feed_guesses(self, home_url: str) -> list[str]:
@@ -295,8 +423,18 @@ class Researcher:
             items = news.google_news(self.fetcher, name, opts.endpoints)
         for item in items[:MAX_NEWS_ITEMS]:
             text = item.title if not item.description else f"{item.title}: {_first_sentence(item.description)}"
-            self._fact(FoundFact("news", text, item.url, item.source, item.published))
+            self._fact(FoundFact("news", text, item.url, item.source, item.published, score=_recency(item.published)))
         self._progress(source, f"done: {min(len(items), MAX_NEWS_ITEMS)} article(s)")
+
+
+def _recency(published: str | None) -> float:
+    """A news or feed item's score: fresh news is the best reason to write (a month: as good as the site's
+    own description); a year-old item is as good as an ordinary fact about the company."""
+    try:
+        age = (date.today() - date.fromisoformat((published or "")[:10])).days
+    except ValueError:
+        return rank.SHOW_AT
+    return 10.0 if age <= 30 else 8.0 if age <= 90 else 6.0 if age <= 365 else rank.SHOW_AT
 
 
 def _redacted(text: str | None) -> str | None:
@@ -312,17 +450,52 @@ def _first_sentence(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _organization_facts(org: dict | None, name: str | None) -> list[str]:
-    """Plain sentences from the site's own JSON-LD Organization data."""
+# Pages of no category that are still worth a look when the site has few about/news/careers/products
+# pages (small sites link "History", "Our Store", "Contact"), and pages never worth it (small print,
+# accounts, carts, search).
+_WORTH_A_LOOK = re.compile(r"histor|profile|overview|story|who|info|company|welcome|mission|values|location|office"
+                           r"|contact|find-?us|visit", re.IGNORECASE)
+_NEVER = re.compile(r"privacy|terms|legal|disclaim|cookie|shipping|delivery|return|refund|faq|sitemap|log-?in|sign-?in"
+                    r"|register|account|cart|basket|checkout|search|print|rss|feed|subscribe|password|wishlist|compare"
+                    r"|testimonial|testemonial|review|policy|policies|copyright|accessib", re.IGNORECASE)
+
+
+_HOME_AGAIN = re.compile(r"^/*(?:index|default|home)(?:\.\w+)?/?$", re.IGNORECASE)  # "/index.html" is the home page
+
+
+def more_pages(links: tuple[str, ...], chosen: set[str], room: int) -> list[str]:
+    """Up to room more pages from links of no category: likely about-the-company pages first,
+    then the rest in page order; never small print, accounts or carts."""
+    if room <= 0:
+        return []
+    usable = [u for u in links if u not in chosen and not _NEVER.search(urlsplit(u).path + urlsplit(u).query)
+              and not _HOME_AGAIN.match(urlsplit(u).path)]
+    usable.sort(key=lambda u: (not _WORTH_A_LOOK.search(urlsplit(u).path), urlsplit(u).path.count("/")))
+    return usable[:room]
+
+
+def _usefulness(fact: FoundFact) -> tuple:
+    """Sort key of site facts: on-site first; then by score (in whole points); then dated facts,
+    newest first (an ISO date's characters, negated, sort the later date first); then the rest."""
+    newest_first = tuple(-ord(c) for c in fact.published or "")
+    return (fact.off_site, -round(fact.score or 0.0), not fact.published, newest_first)
+
+
+def _organization_facts(org: dict | None, name: str | None) -> list[tuple[str, float]]:
+    """Plain sentences from the site's own JSON-LD Organization data, with their scores."""
     if not org:
         return []
     who = org.get("name") or name or "The company"
     org = {k: str(v).strip().rstrip(".") if isinstance(v, str) else v for k, v in org.items()}
     out = []
     if org.get("foundingDate"):
-        out.append(f"{who} was founded in {str(org['foundingDate'])[:10]}.")
+        out.append((f"{who} was founded in {str(org['foundingDate'])[:10]}.", 7.0))
     if org.get("numberOfEmployees"):
-        out.append(f"{who} has about {org['numberOfEmployees']} employees.")
+        out.append((f"{who} has about {org['numberOfEmployees']} employees.", 7.0))
     if org.get("address"):
-        out.append(f"{who} is based at {org['address']}.")
+        # Where it is, not the street address (a bare address is contact data, not a fact).
+        parts = [p for p in org["address"].split(", ") if p]
+        if len(parts) > 1 and parts[0][:1].isdigit():
+            parts = parts[1:]
+        out.append((f"{who} is based in {', '.join(parts)}.", 5.0))
     return out

@@ -1,111 +1,87 @@
-"""Snippets: short, self-contained sentences worth citing, ranked and de-duplicated.
+"""Snippets: a page's sentences worth citing, ranked by how concretely they speak about the company.
 
-What makes a sentence worth citing in a sales message: something happened (launched, opened,
-hired, raised, partnered), with a number or a name, said plainly enough to stand alone.
+Splitting is sentences.py's job, scoring rank.py's; this module runs them over a page's blocks,
+tags each sentence's language and date, and keeps the best, near-duplicates removed.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
-# Sentence ends: . ! ? followed by space and a capital/digit/quote, or a line break.
-_SPLIT_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
-_ABBREV_END_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Ltd|Co|Corp|St|Jr|Sr|No|vs|etc|e\.g|i\.e|U\.S|Jan|Feb|Mar|Apr"
-                            r"|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+from . import language, names, rank
+from .blocks import Block
+from .sentences import split_sentences, trim
+
 _WORD_RE = re.compile(r"[\w'’-]+")
-_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million"
-                        r"|billion)\b", re.IGNORECASE)
-_EVENT_RE = re.compile(
-    r"\b(?:launch\w*|open(?:ed|s|ing)|announc\w*|hir(?:e|ed|es|ing)|recruit\w*|rais(?:e|ed|es)|fund\w*|series [a-e]\b"
-    r"|acquir\w*|acquisition|merg\w*|partner\w*|expan\w*|customer\w*|client\w*|record|revenue|growth|grew|award\w*"
-    r"|appoint\w*|named|joins?|joined|new|first|largest|introduc\w*|releas\w*|unveil\w*|sign(?:ed|s)|contract"
-    r"|invest\w*|build\w*|built|headquarter\w*|office|plant|facility|factory|warehouse|store|site|team"
-    r"|employees|staff|countries|markets?|percent|%|million|billion)\b",
-    re.IGNORECASE,
-)
-_BOILERPLATE_RE = re.compile(
-    r"\b(?:cookies?|privacy|terms of (?:use|service)|all rights reserved|subscribe|newsletter|sign up|log ?in"
-    r"|click here|read more|learn more|javascript|browser|copyright|unsubscribe|share this|follow us|skip to"
-    r"|accept all|your consent)\b|©",
-    re.IGNORECASE,
-)
-
-MIN_WORDS, MAX_WORDS = 6, 45
+# Sentences ranked per page: what a company says about itself sits near the top of its pages, and a
+# book-length page must not cost a second of scoring.
+MAX_SENTENCES = 250
+# Letters beyond ASCII (typographic quotes and dashes aside): a sentence worth a look for its language.
+_FOREIGN = re.compile(r"[^\x00-\x7f\u2000-\u206f\u00a0-\u00bf]")
 
 
 @dataclass(frozen=True)
 class Snippet:
     text: str
     score: float
+    published: str | None = None  # the date of the dated item it comes from, if any
+    lang: str | None = None
+    reasons: tuple[str, ...] = ()
 
 
-_CONTINUATION_RE = re.compile(r"(?<![.!?:;\"”’])\n+(?=[a-z(])")  # a line wrapped mid-sentence
-_IMPERATIVE_RE = re.compile(r"^(?:read|get|open|download|learn|try|keep|join|contact|discover|explore|find|see|check"
-                            r"|visit|watch|register|request|book|click|start|call|email|follow|sign)\b", re.IGNORECASE)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of extracted page text (which keeps one paragraph per line)."""
-    text = _CONTINUATION_RE.sub(" ", text)
-    out: list[str] = []
-    for part in _SPLIT_RE.split(text):
-        part = _LEAD_JUNK_RE.sub("", " ".join(part.split()))
-        if not part:
-            continue
-        if out and _ABBREV_END_RE.search(out[-1]):
-            out[-1] = f"{out[-1]} {part}"
-        else:
-            out.append(part)
-    return out
-
-
-_CODEISH_RE = re.compile(r"https?://|www\.|\S{40,}|[{}<>=|\\]|&\w+;")
-# "<sup>24</sup>See..." comes out of extraction as "24See"; list items as "- item".
-_LEAD_JUNK_RE = re.compile(r"^(?:[-*•·▪]\s+|\d{1,3}(?=[A-Z][a-z]))")
-
-
-def score_sentence(sentence: str) -> float:
-    """How citable a sentence is; 0 or less means not at all."""
-    words = _WORD_RE.findall(sentence)
-    n = len(words)
-    if n < MIN_WORDS or n > MAX_WORDS or _BOILERPLATE_RE.search(sentence) or _CODEISH_RE.search(sentence):
-        return 0.0  # too short or long, page furniture, or code and links rather than prose
-    if sentence.endswith("?") or sentence[-1:] not in ".!\"'”’)" and n < 12:
-        return 0.0  # questions and fragments (menu items, headings) don't stand alone
-    score = 1.0
-    if _NUMBER_RE.search(sentence):
-        score += 2.0
-    score += min(3, len(_EVENT_RE.findall(sentence))) * 1.0
-    # Names: capitalised words that don't start the sentence.
-    names = sum(1 for w in words[1:] if w[:1].isupper() and not w.isupper())
-    score += min(names, 3) * 0.5
-    if 10 <= n <= 30:
-        score += 1.0
-    if sentence.lower().startswith(("we ", "our ", "i ")):
-        score -= 0.5  # self-description reads less like news
-    if _IMPERATIVE_RE.match(sentence):
-        score -= 2.0  # "Read the full report...": a call to action, not a fact
-    return score
-
-
-def _key(text: str) -> frozenset[str]:
+def key(text: str) -> frozenset[str]:
+    """What two near-identical sentences share: their longer words."""
     return frozenset(w.lower() for w in _WORD_RE.findall(text) if len(w) > 3)
 
 
-def best_snippets(text: str, limit: int = 5, seen: list[frozenset] | None = None) -> list[Snippet]:
-    """The top sentences of a page, near-duplicates (of each other or of `seen`) removed."""
-    seen = seen if seen is not None else []
-    ranked = sorted(((score_sentence(s), i, s) for i, s in enumerate(split_sentences(text))),
-                    key=lambda t: (-t[0], t[1]))
-    out: list[Snippet] = []
-    # Citable sentences score 2 or more; a plain page with none still offers its best sentence.
-    floor = 2.0 if ranked and ranked[0][0] >= 2.0 else 0.01
-    for score, _, sentence in ranked:
-        if score < floor or len(out) >= limit:
+def is_repeat(text_key: frozenset[str], seen: Iterable[frozenset[str]]) -> bool:
+    return any(text_key and other and len(text_key & other) >= 0.8 * min(len(text_key), len(other))
+               for other in seen)
+
+
+def ranked_sentences(blocks: list[Block], firm: names.Company, page_lang: str | None = "en",
+                     testimonial_page: bool = False) -> list[Snippet]:
+    """Every sentence of the blocks, scored, best first (page order among equals)."""
+    scored: list[tuple[float, int, Snippet]] = []
+    for block in blocks:
+        if len(scored) >= MAX_SENTENCES:
             break
-        key = _key(sentence)
-        if any(len(key & other) >= 0.8 * min(len(key), len(other)) for other in seen if other):
+        for sentence in split_sentences(block.text):
+            # Scored whole (a sentence the page itself cut off with "..." is ruled out), shown trimmed.
+            # On an English page a plain-ASCII sentence is English; anything else is looked at (cheap,
+            # but pages have hundreds of sentences).
+            lang = page_lang if page_lang == "en" and not _FOREIGN.search(sentence) else language.detect(sentence,
+                                                                                                      page_lang)
+            result = rank.score(sentence, firm, lang, block.kind, testimonial_page)
+            shown = trim(sentence)
+            if not shown:
+                continue  # too long, and no clause boundary to cut it at
+            snippet = Snippet(shown, result.score, block.date, lang, result.reasons)
+            scored.append((-result.score, len(scored), snippet))
+    return [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))]
+
+
+def pick(ranked: list[Snippet], limit: int, seen: list[frozenset] | None = None) -> list[Snippet]:
+    """The best sentences that are worth showing, near-duplicates (of each other or of seen) left out;
+    a page with none still offers its best sentence that isn't ruled out (score above 0)."""
+    seen = seen if seen is not None else []
+    floor = rank.SHOW_AT if ranked and ranked[0].score >= rank.SHOW_AT else 0.01
+    out: list[Snippet] = []
+    for snippet in ranked:
+        if snippet.score < floor or len(out) >= (limit if floor == rank.SHOW_AT else 1):
+            break
+        text_key = key(snippet.text)
+        if is_repeat(text_key, seen):
             continue
-        seen.append(key)
-        out.append(Snippet(sentence, score))
+        seen.append(text_key)
+        out.append(snippet)
     return out
+
+
+def best_snippets(text: str, limit: int = 5, seen: list[frozenset] | None = None,
+                  company_names: Iterable[str | None] = ()) -> list[Snippet]:
+    """The top sentences of plain page text (one paragraph per line), for callers without blocks."""
+    blocks = [Block(line, "p") for line in text.split("\n") if line.strip()]
+    page_lang = language.detect(text[:4000])
+    return pick(ranked_sentences(blocks, names.company(company_names), page_lang or "en"), limit, seen)

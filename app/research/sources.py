@@ -18,5 +18,6 @@ class ResearchOptions:
     endpoints: dict = field(default_factory=dict)  # news base URLs from settings
     contact: str = ""
     crawl_delay: float = 1.0
+    allow_private_redirects: bool = False  # a site may redirect into the local network (intranet research)
     single_page: bool = False  # read just this URL (a page the rep pasted or dropped)
     site_candidates: list | None = None  # where to look for the website when only a name is given (tests)

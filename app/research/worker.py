@@ -58,6 +58,7 @@ class ParseWorker:
         self._lock = threading.Lock()  # one call at a time
         self._proc: multiprocessing.Process | None = None
         self._conn: Connection | None = None
+        self._closed = False  # after close(), no child is started again (the app is quitting)
 
     def start(self) -> None:
         """Start the child now (it loads the parsers while the first page is being fetched)."""
@@ -82,6 +83,8 @@ class ParseWorker:
         too), or RuntimeError with the child's error when the function itself failed."""
         limit = self.timeout if timeout is None else timeout
         with self._lock:
+            if self._closed or (cancel is not None and cancel.is_set()):
+                raise Cancelled()
             conn = self._ensure()
             conn.send((target, args))
             started = time.monotonic()
@@ -123,7 +126,8 @@ class ParseWorker:
 
     def close(self) -> None:
         """Stop the child (on quit, or at the end of a CLI run). Safe to call from any thread, even
-        while another thread waits in call(): that call then fails as a crashed parse."""
+        while another thread waits in call(): that call then fails as a crashed parse, or as Cancelled."""
+        self._closed = True
         proc = self._proc
         if proc is not None and proc.is_alive():
             proc.kill()

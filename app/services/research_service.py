@@ -37,6 +37,9 @@ class ResearchService(QObject):
         self._generation = 0
         self._cancel = threading.Event()
         self.running_prospect: int | None = None
+        # The child process that parses what websites send (app.research.worker); kept between runs
+        # so each run doesn't pay for starting it, killed by Cancel and on quit.
+        self._parser = None
         self._event.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def _settings_options(self, name, url, max_pages):
@@ -62,12 +65,15 @@ class ResearchService(QObject):
 
         def work():
             from app.research.pipeline import Researcher  # loaded by the worker: the window never waits on it
+            from app.research.worker import ParseWorker
 
+            if self._parser is None:
+                self._parser = ParseWorker()
             options = self._settings_options(name or None, url or None, max_pages)
             options.single_page = single_page
             for key, value in self.overrides.items():
                 setattr(options, key, value)
-            researcher = Researcher(options, cancel=cancel, on_event=lambda kind, payload:
+            researcher = Researcher(options, cancel=cancel, parser=self._parser, on_event=lambda kind, payload:
                                     self._event.emit(generation, prospect_id, kind, payload))
             for key in ("deadline", "read_timeout"):
                 if key in self.overrides:
@@ -104,6 +110,14 @@ class ResearchService(QObject):
     def is_running(self) -> bool:
         return self.running_prospect is not None
 
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until no research thread runs (on quit, and in tests); False if one still did."""
+        return self._runner.wait(msecs)
+
     def shutdown(self) -> None:
+        """On quit: stop research at once. Cancel ends waits and open connections; killing the
+        parser ends a page that a parser is stuck in. Then the research thread has nothing left."""
         self.cancel()
+        if self._parser is not None:
+            self._parser.close()
         self._runner.wait(10_000)

@@ -165,7 +165,8 @@ class WorkspaceService(QObject):
         self._submit(
             "saving research",
             lambda: self._require_repo().add_fact(prospect_id, fact.kind, fact.text, fact.source_url,
-                                                  fact.source_title, fact.published)[0],
+                                                  fact.source_title, fact.published, fact.lang, fact.off_site,
+                                                  fact.score)[0],
             self.fact_added.emit,
         )
 

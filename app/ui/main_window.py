@@ -27,7 +27,7 @@ from .research_pane import ResearchPane
 from .settings_dialog import SettingsDialog
 
 SETTING_DEFAULTS = {"research_sources": dict(DEFAULT_SOURCES), "user_agent_contact": "", "rule_overrides": {},
-                    "follow_up_days": 3}
+                    "follow_up_days": 3, "allow_private_redirects": False}
 
 
 class MainWindow(QMainWindow):
@@ -574,6 +574,9 @@ class MainWindow(QMainWindow):
         self._research_lines["done"] = summary
         if prospect_id == self.research.current_prospect_id():
             self.research.show_progress(self._research_lines)
+            # Facts streamed in as found; now show them in the store's order (by usefulness and date).
+            # Queued after the saves of this run's facts on the one store thread, so all of them come back.
+            self.service.load_facts(prospect_id)
         self.statusBar().showMessage(summary, 8000)
 
     # -- quit --------------------------------------------------------------------

@@ -100,6 +100,14 @@ class SettingsDialog(QDialog):
         self.contact.setPlaceholderText("optional: an email address site owners can reach you at")
         self.contact.setAccessibleName("Contact for site owners")
         contact.addRow("Contact in User-Agent:", self.contact)
+        # A public website that redirects into the rep's own network (a router page, a cloud
+        # metadata address) is an attack, not research: off unless the rep researches intranet sites.
+        self.allow_private = QCheckBox("Follow a site's redirects to local network addresses or other ports")
+        self.allow_private.setObjectName("allowPrivateRedirects")
+        self.allow_private.setChecked(bool(values.get("allow_private_redirects", False)))
+        self.allow_private.setToolTip("Only for intranet or test sites. A public website has no reason to send "
+                                      "Earned into your own network.")
+        contact.addRow("", self.allow_private)
         layout.addLayout(contact)
         layout.addStretch()
         return page
@@ -204,6 +212,7 @@ class SettingsDialog(QDialog):
         self.value = {
             "research_sources": {k: b.isChecked() for k, b in self.boxes.items()},
             "user_agent_contact": " ".join(contact.split())[:200],
+            "allow_private_redirects": self.allow_private.isChecked(),
             "rule_overrides": overrides,
             "follow_up_days": self.follow_up_days.value(),
         }

@@ -26,7 +26,7 @@ def test_json_contract(site, earned_home):
     kinds = {f["kind"] for f in out["facts"]}
     assert kinds == {"site", "feed", "news"}
     for f in out["facts"]:
-        assert set(f) == {"kind", "text", "source_url", "source_title", "published"}
+        assert set(f) == {"kind", "text", "source_url", "source_title", "published", "lang", "off_site", "score"}
     for e in out["errors"]:
         assert set(e) == {"source", "url", "kind", "message"}
 

@@ -1,0 +1,115 @@
+"""The names a page may call the company by, and whether a piece of text uses one of them.
+
+From the rep's name for the prospect and the site's own (og:site_name, JSON-LD, a brand the title
+repeats): the whole name, the name without legal words ("Ltd", "Group"), a distinctive first word
+("MJC"), the name written as one word ("ToledoCars") and its initials in capitals ("NSG").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+_LEGAL = {"inc", "incorporated", "llc", "llp", "ltd", "limited", "co", "corp", "corporation", "company", "plc",
+          "gmbh", "ag", "sa", "srl", "bv", "nv", "pty", "lda", "the", "group", "pc", "pllc", "lp"}
+
+
+_DOMAIN = re.compile(r"\.(?:com|net|org|co\.uk|us|ca|ie|biz|info)\b", re.IGNORECASE)
+
+
+def norm(text: str) -> str:
+    """Lowercased words only: "Katz, Marshall & Banks" -> "katz marshall and banks"; a web address's
+    ending dropped ("ToledoCars.com" -> "toledocars")."""
+    text = _DOMAIN.sub("", unicodedata.normalize("NFKC", text)).replace("&amp;", "&").replace("&", " and ").lower()
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+@dataclass(frozen=True)
+class Company:
+    """The ways a page may name the company: word sequences, squashed forms ("toledocars"), and
+    initials written in capitals ("NSG")."""
+    phrases: tuple[str, ...]
+    squashed: tuple[str, ...]
+    initials: tuple[str, ...] = ()
+
+    def named_in(self, text: str) -> bool:
+        padded = f" {norm(text)} "
+        if any(f" {p} " in padded for p in self.phrases):
+            return True
+        flat = padded.replace(" ", "")
+        if any(s in flat for s in self.squashed):
+            return True
+        return any(re.search(rf"\b{i}\b", text) for i in self.initials)
+
+    def without(self, text: str) -> str:
+        """text with the company's names taken out: words of a name ("Better Builders") are not
+        attributes of the company."""
+        for phrase in self.phrases:
+            pattern = r"[\W_]+".join("(?:and|&)" if t == "and" else re.escape(t) for t in phrase.split())
+            text = re.sub(rf"(?i)(?<!\w){pattern}(?!\w)", " ", text)
+        for initials in self.initials:
+            text = re.sub(rf"\b{initials}\b", " ", text)
+        return text
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases or self.squashed or self.initials)
+
+
+# Words that say what kind of firm a name belongs to rather than which one.
+_KIND_WORDS = frozenset("""services solutions specialists design designs products industries technologies systems
+partners associates enterprises holdings software consulting international global online direct recruiting
+""".split())
+
+
+def company(names: Iterable[str | None]) -> Company:
+    """The company's name variants from its names (the prospect's, the site's): the whole name,
+    the name without legal words ("Group", "Inc", "The"), and a distinctive first word ("MJC")."""
+    phrases: set[str] = set()
+    squashed: set[str] = set()
+    initials: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        name = _DOMAIN.sub("", name.strip())
+        tokens = norm(name).split()
+        if not tokens:
+            continue
+        core = [t for t in tokens if t not in _LEGAL] or tokens
+        for variant in (tokens, core):
+            phrase = " ".join(variant)
+            if len(phrase) >= 3:
+                phrases.add(phrase)
+        if len(core) >= 2:
+            # "MJC Building Group" is also "MJC building": drop one trailing generic word.
+            if core[-1] in _KIND_WORDS:
+                phrases.add(" ".join(core[:-1]))
+            first = name.split()[0].strip(",.")
+            # A first word that can't be an ordinary word (an acronym: "MJC"), or a coined name before
+            # words that only say what kind of firm it is ("ScoutForce Recruiting Software").
+            if (len(first) >= 3 and first.isupper()) or (
+                    re.match(r"^[A-Z][a-z]+[A-Z]", first) and all(t in _KIND_WORDS for t in core[1:])):
+                phrases.add(first.lower())
+        if len(core) >= 3:
+            initials.add("".join(t[0] for t in core).upper())  # "Nippon Sheet Glass" is also "NSG"
+        flat = "".join(core)
+        if len(flat) >= 6:
+            squashed.add(flat)  # "ToledoCars" written as "Toledo Cars", or the other way round
+    return Company(tuple(sorted(phrases, key=len, reverse=True)), tuple(sorted(squashed)), tuple(sorted(initials)))
+
+
+def title_names(title: str | None, alone: bool = False) -> list[str]:
+    """Parts of a page title that may be the company's name ("Oatey | Plumbing Products" -> both
+    parts): short segments between separators, a leading "Welcome to" left out. A title of one part
+    is usually the page's topic ("Self-cleaning Glass"): it counts only when alone (no other name)."""
+    if not title:
+        return []
+    parts = re.split(r"\s+[|:–—-]\s+|\s*[|»]\s*", title)
+    if len(parts) < 2 and not alone:
+        return []
+    out = []
+    for part in parts:
+        part = re.sub(r"^(?:welcome to|home|homepage)\b\W*", "", part.strip(), flags=re.I)
+        if 1 <= len(part.split()) <= 5 and part[:1].isupper():
+            out.append(part)
+    return out
