@@ -34,7 +34,8 @@ MAX_FEEDS = 2
 MAX_FEED_ITEMS = 8
 MAX_NEWS_ITEMS = 10
 DESCRIPTION_SCORE = 10.0  # the site's own description, when good, comes first
-EXTRA_TRIES = 4  # pages tried beyond max_pages when some of them fail
+DEAD_SECTION = 3  # failed links of one kind (products, news...), none working, after which the rest are skipped
+EXTRA_TRIES = 12  # pages tried beyond max_pages when some fail (old sites link many dead pages; a 404 is cheap)
 
 
 @dataclass(frozen=True)
@@ -208,20 +209,28 @@ class Researcher:
         # A broken link doesn't cost one of the pages asked for (the next candidate is read instead), but a
         # site of broken links can't keep the research going either.
         tries = budget + EXTRA_TRIES if budget else 0
-        queue = choose_pages(candidates, tries)
-        queue += [(url, "other") for url in more_pages(home.other_links, {u for u, _ in queue}, tries - len(queue))]
+        queue = choose_pages(candidates, 4 * tries)
+        queue += [(url, "other") for url in more_pages(home.other_links, {u for u, _ in queue}, tries)]
         feeds = list(home.feeds)
-        read = 0
+        read = tried = 0
+        failed: dict[str, int] = {}
+        worked: set[str] = set()
         for url, category in queue:
-            if read >= budget:
+            if read >= budget or tried >= tries:
                 break
+            if category != "other" and failed.get(category, 0) >= DEAD_SECTION and category not in worked:
+                continue  # a section whose links all fail (a dead catalogue): give the other pages a turn
             if self.cancel.is_set():
                 raise Cancelled()
             self._progress("site", f"reading page {read + 2} of up to {budget + 1}: {category}")
+            tried += 1
             page = self._page(url, category, home_url)
             if page is not None:
                 read += 1
+                worked.add(category)
                 feeds += [f for f in page.feeds if f not in feeds]
+            else:
+                failed[category] = failed.get(category, 0) + 1
         self._progress("site", f"done: {len(self.result.pages)} page(s)")
         self._feeds(feeds, home_url)
 

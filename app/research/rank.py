@@ -46,7 +46,8 @@ _PHONE = re.compile(r"(?:\+?\d[\d\s().-]{7,}\d)|\b\d{3}[\s.-]\d{4}\b")
 _CONTACT = re.compile(r"^(?:address|tel|telephone|phone|fax|e-?mail|mobile|office|hours|opening hours|location"
                       r"|directions|p\.?o\.? box)\b|\b(?:suite|ste\.?|unit)\s+\d"
                       r"|(?-i:\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b)"  # UK, US postcodes
-                      r"|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b"
+                      r"|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|\bminutes?['’]? (?:walk|drive)\b"  # directions
+                      r"|\b(?:weekend|evening|late|extended|opening|office|business) hours\b"
                       r"|\b(?:mon|monday|tue|tuesday|wed|wednesday|thu|thursday|fri|friday|sat|saturday|sun|sunday)\s*"
                       r"(?:-|–|to|through|thru)\s*(?:mon|monday|tue|tuesday|wed|wednesday|thu|thursday|fri|friday|sat"
                       r"|saturday|sun|sunday)\b", re.IGNORECASE)
@@ -80,6 +81,9 @@ _PROCESS = re.compile(r"\bwill (?:then )?(?:ask|contact|call|get back|respond|re
                       r"|^(?:information|details|resources|links?|more information) (?:about|for|on|to)\b"
                       r"|^(?:provides|offers|includes|contains|lists|describes|explains|gives) (?:information|details"
                       r"|links|resources|an overview|product information)\b|\bprovide information\b", re.IGNORECASE)
+# The offer every trade makes to get a call: "a no obligation quotation service, free of charge".
+_FREE_QUOTE = re.compile(r"\b(?:free|no[- ]obligation|complimentary)\b(?:[\s,-]+[\w-]+){0,3}?[\s,-]+(?:quot\w*|estimates?"
+                         r"|consultations?|surveys?|assessments?|evaluations?)\b", re.IGNORECASE)
 # A call to action inside a sentence: "For more, check out our...", "...visit our showroom".
 _ACTION_INSIDE = re.compile(r"\b(?:check out|click|visit our|see our|view our|browse our|contact us|call us|e-?mail us"
                             r"|give us a call|drop us a line|get in touch|fill (?:in|out)|sign up"
@@ -372,6 +376,8 @@ def _rejected(sentence: str, n: int, kind: str, testimonial_page: bool) -> str |
         return "broken quotation"
     if _CALL_TO_ACTION.match(sentence) or _ACTION_INSIDE.search(sentence):
         return "call to action"
+    if _FREE_QUOTE.search(sentence):
+        return "a sales offer (free quote)"
     if _DANGLING.match(sentence):
         return "dangling opener"
     if _keyword_list(sentence, n):
@@ -408,6 +414,10 @@ def _someone_else(sentence: str, firm: Company, named: bool) -> str | None:
     third = _third_party(sentence, firm)
     if third:
         return third
+    person = (_PERSON_AFTER_CLAUSE.match(sentence.split(", ", 1)[1])
+              if ", " in sentence and _BIO_OPENER.match(sentence) else None)
+    if person and not firm.named_in(person.group("who")) and not (named and _FOUNDING.search(sentence)):
+        return "about a person"  # "Prior to Acme, Ken spent three years at Cisco."
     if _BIO_VERB.match(sentence) and not firm.named_in(" ".join(sentence.split()[:3])) and not company_event:
         return "staff bio"
     return None
@@ -433,6 +443,15 @@ def _third_party(sentence: str, firm: Company) -> str | None:
     return None
 
 
+_BIO_OPENER = re.compile(r"(?:prior to|before|after|since|as|with|from|widely|having|when|while|outside|besides"
+                         r"|in addition to|apart from|along with|born|raised|a native|an avid|originally|previously"
+                         r"|formerly|during|throughout|at)\b", re.IGNORECASE)
+# After an opening clause, a first name (and maybe a surname) doing what people do: a bio's sentence.
+_PERSON_AFTER_CLAUSE = re.compile(
+    r"(?!(?:We|Our|The|This|That|These|It|Its|They|Their|Each|Every|All|Today|Now)\b)(?P<who>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’-]+)?)"
+    r"\s+(?:is|was|has|had|joined|spent|built|brings|brought|earned|holds|held|served|worked|works|leads|led"
+    r"|received|graduated|began|studied|lives|enjoys|oversees|manages|managed|helped|helps)\b")
+_FOUNDING = re.compile(r"\b(?:founded|co-founded|established|started|formed|incorporated)\b", re.IGNORECASE)
 _NAME_VERB = re.compile(r"^(?:is|are|was|were|has|have|had|will|can|offers|provides|says|said|announced|introduced"
                         r"|launched|makes|sells|manufactures|brings|serves|leads|joined|founded|started|works"
                         r"|includes|include)\b")
@@ -480,6 +499,27 @@ def _other_language(sentence: str, named: bool, n: int, lang: str | None) -> Sco
     if _FINISHED.search(sentence) and 8 <= n <= 40:
         value += 0.5
     return Scored(value if named else min(value, SHOW_AT - 1), tuple(reasons))
+
+
+# A quotation signed on its last line: "...raised £26,000.<br>Karen Harvey, Helston Mentoring Project".
+# The signature is a person's name (two or three capitalised words) and, after a comma, their role or
+# organisation, all in title case; or any title-case line after a dash ("- Jo Park").
+_NAME_WORD = r"[A-Z][\w.'’-]*"
+_TITLE_WORD = r"(?:[A-Z][\w.'’&-]*|&|of|and|the|for|at|in|on|to|with|de|von|van)"
+_SIGNATURE = re.compile(rf"^(?:[-–—~]\s*{_NAME_WORD}(?:\s+{_TITLE_WORD}){{0,5}}(?:,\s*{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,6}})*"
+                        rf"|{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}(?:,\s*{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,6}})+),?$")
+
+
+def signed_quote(block_text: str) -> bool:
+    """Whether a block is someone's words signed on its last line(s): finished sentences, then a line
+    break and a signature (a name and a role or organisation) with no full stop of its own."""
+    lines = [" ".join(line.split()) for line in block_text.split("\n")]
+    lines = [line for line in lines if line]
+    last_finished = max((i for i, line in enumerate(lines) if _FINISHED.search(line)), default=None)
+    if last_finished is None or last_finished == len(lines) - 1:
+        return False
+    tail = " ".join(lines[last_finished + 1:])
+    return len(tail.split()) <= 14 and not any(c.isdigit() for c in tail) and bool(_SIGNATURE.match(tail))
 
 
 def about_company(text: str, firm: Company) -> bool:

@@ -47,13 +47,15 @@ def ranked_sentences(blocks: list[Block], firm: names.Company, page_lang: str | 
     for block in blocks:
         if len(scored) >= MAX_SENTENCES:
             break
+        # A signed quotation is its author's words, whatever the box it sits in.
+        kind = "quote" if block.kind != "quote" and rank.signed_quote(block.text) else block.kind
         for sentence in split_sentences(block.text):
             # Scored whole (a sentence the page itself cut off with "..." is ruled out), shown trimmed.
             # On an English page a plain-ASCII sentence is English; anything else is looked at (cheap,
             # but pages have hundreds of sentences).
             lang = page_lang if page_lang == "en" and not _FOREIGN.search(sentence) else language.detect(sentence,
                                                                                                       page_lang)
-            result = rank.score(sentence, firm, lang, block.kind, testimonial_page)
+            result = rank.score(sentence, firm, lang, kind, testimonial_page)
             shown = trim(sentence)
             if not shown:
                 continue  # too long, and no clause boundary to cut it at

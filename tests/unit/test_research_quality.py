@@ -29,6 +29,9 @@ def page(url: str, html: str, category: str = "home", company: str | None = "Acm
     "We replace slate, tile and felt roofs for schools and churches in Maidstone.",
     "Established in 1988, the company now employs 24 roofers in three depots.",
     "Acme Roofing won the 2019 Kent Business Award for apprenticeships.",
+    # A founder founding it is the company's story, not a bio; a place after a comma is not a person.
+    "Widely known as a pioneer of green roofs, Jo Park founded Acme Roofing in Kent in 1988.",
+    "Acme Roofing in Maidstone, Kent is a member of the National Federation of Roofing Contractors.",
 ])
 def test_concrete_sentences_about_the_company_are_shown(sentence):
     assert rank.score(sentence, ACME).score >= SHOW
@@ -53,6 +56,15 @@ def test_concrete_sentences_about_the_company_are_shown(sentence):
     ("Photos by Jo Smith Photography, used with permission of the owners.", "credit"),
     ("Plumbing, plumber, plumbers, plumbing supplies, Leeds plumber, emergency plumber", "keyword list"),
     ("$metaDescription Acme Roofing Ltd default description for this page goes here.", "placeholder"),
+    # A bio after an opening clause: a first name doing what people do, though the company is named.
+    ("Prior to Acme Roofing, Ken spent three years at Cisco in the Media Solutions Group.", "about a person"),
+    ("From first survey to final tile, Molly is personally invested in each Acme Roofing client.",
+     "about a person"),
+    # The offer every trade makes, directions and opening hours: not facts about the company.
+    ("We offer a no obligation quotation service that is absolutely free of charge.", "a sales offer (free quote)"),
+    ("Our office is ten to 15 minutes walk from Maidstone East railway station.", "address or phone line"),
+    ("We offer flexible weekend and late hours for homeowners who work during the week.",
+     "address or phone line"),
 ])
 def test_what_is_not_about_the_company_is_ruled_out_with_its_reason(sentence, reason):
     scored = rank.score(sentence, ACME)
@@ -190,6 +202,27 @@ def test_a_site_that_never_names_the_company_is_said_plainly_and_its_facts_kept_
     assert result.facts and all(f.off_site for f in result.facts)
     # The facts are still there, for the rep to judge.
     assert any("Kent Business Award" in f.text for f in result.facts)
+
+
+DEAD_CATALOGUE = """<html><head><title>Acme Roofing Ltd</title></head><body><main>
+<p>Acme Roofing Ltd repairs and replaces flat and pitched roofs across Kent for schools and churches.</p>
+<ul>{products}</ul><p><a href="/the-workshop.html">Our workshop</a></p></main></body></html>"""
+WORKSHOP = """<html><head><title>Our workshop</title></head><body><main>
+<p>Acme Roofing opened its lead-working workshop in Maidstone in 1996 and now employs 24 roofers.</p>
+</main></body></html>"""
+
+
+def test_a_section_of_dead_links_does_not_use_up_the_pages_tried():
+    # Twenty product links that all 404 (an old catalogue) and one working page of no category after them.
+    products = "".join(f'<li><a href="/products/slate-{i}.html">Slate {i}</a></li>' for i in range(20))
+    with LocalServer() as server:
+        server.route("/", body=DEAD_CATALOGUE.format(products=products))
+        server.route("/the-workshop.html", body=WORKSHOP)
+        result = research(server, "Acme Roofing Ltd", max_pages=3)
+    assert any(p["url"].endswith("/the-workshop.html") for p in result.pages)
+    assert any("workshop in Maidstone in 1996" in f.text for f in result.facts)
+    dead = [e for e in result.errors if "/products/" in e.url]
+    assert len(dead) == 3  # then the rest of the dead section is skipped
 
 
 # -- the real business pages (../shared/corpus/business) -------------------------------------------------

@@ -98,3 +98,35 @@ def test_a_long_good_sentence_is_trimmed_at_a_clause_not_dropped():
 
 def test_a_long_sentence_with_no_clause_to_cut_at_is_not_cut_mid_thought():
     assert trim(" ".join(["word"] * 60) + ".") is None
+
+
+# -- a quotation signed on its last line is its author's words (rank.signed_quote) --------------------------
+SIGNED = """<html><head><title>Acme Roofing Ltd</title></head><body><main>
+<p>Acme Roofing Ltd repairs and replaces flat and pitched roofs across Kent for schools and churches.</p>
+<div class="slide"><img src="a.jpg"><p>In 9 months we've raised over £35,000 for new roofs on our village halls.<br>
+Ann Green, Director, Focus on Community</p></div>
+<div class="slide"><p>We've raised £26,000 in the last 6 months for our youth projects in Cornwall.<br>Karen Harvey,
+<br>Helston Mentoring Project, Cornwall</p></div>
+<p>We fit slate, tile and felt roofs for homes and schools in Maidstone.<br>Slate, Tile, Felt</p>
+</main></body></html>"""
+
+
+def test_a_paragraph_signed_with_a_name_and_role_is_a_quotation_not_a_fact():
+    url = "http://acme.example/"
+    page = analyze_page(Fetched(url, url, 200, "text/html", None, SIGNED.encode("utf-8")), url, "home", None, 5,
+                        "Acme Roofing Ltd")
+    texts = [s.text for s in page.snippets]
+    assert not any("raised" in t for t in texts), texts
+    # A last line that is a list of products, not a person, leaves the paragraph the company's own.
+    assert "We fit slate, tile and felt roofs for homes and schools in Maidstone." in texts
+
+
+def test_signatures_are_told_from_lists_addresses_and_calls_to_action():
+    from app.research.rank import signed_quote
+
+    assert signed_quote("They fixed our roof in a day.\nAnn Green, Director, Focus on Community")
+    assert signed_quote("They fixed our roof in a day.\n- Jo Park")
+    assert not signed_quote("We fit kitchens and bathrooms in Kent.\nBathrooms, Kitchens, Tiling")
+    assert not signed_quote("We fit kitchens and bathrooms in Kent.\nAcme Ltd, 12 High Street, London")
+    assert not signed_quote("We fit kitchens.\nCall us today for a quote")
+    assert not signed_quote("Ann Green, Director, Focus on Community")  # no quotation before it
