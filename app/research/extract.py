@@ -9,7 +9,7 @@ import warnings
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import language, names
+from . import language, names, structure
 from .blocks import page_blocks
 from .fetcher import Fetched
 from .htmltree import decode_html, feed_links, page_links, parse_tree, sniff_encoding  # noqa: F401 - re-exported
@@ -37,6 +37,9 @@ class PageResult:
     other_links: tuple[str, ...] = ()  # same-site links of no category (contact, history, a service page...)
     testimonials: bool = False  # a page of customers' words (nothing on it is the company's own claim)
     names: tuple[str, ...] = ()  # what the page calls the company: the rep's name, the site's, its brand
+    # Statements written from the page's title, main heading and labelled lists (structure.py): shown
+    # when the page's own sentences give few facts.
+    structure: tuple[str, ...] = ()
 
 
 def main_text(html: str, url: str) -> str:
@@ -97,6 +100,11 @@ def analyze_page(fetched: Fetched, home: str, category: str, seen: list | None =
     fallback = published if dated_items <= 1 else None
     snippets = tuple(Snippet(s.text, s.score, s.published or fallback, s.lang, s.reasons)
                      for s in pick(ranked, snippet_limit, seen))
+    derived: tuple[str, ...] = ()
+    if category not in ("news", "careers") and not testimonial_page and not meta.js_only:
+        # (Not the title's own parts as names here: "Acme | Roof Repair" would make "Roof Repair" a name.)
+        own = names.company([company, meta.site_name, org.get("name"), org.get("legalName"), site_label])
+        derived = tuple(structure.structure_facts(tree, own, [company, meta.site_name, org.get("name")], page_lang))
     names_company = None
     if company:
         named = names.company([company])
@@ -104,4 +112,4 @@ def analyze_page(fetched: Fetched, home: str, category: str, seen: list | None =
         names_company = named.named_in(" ".join(filter(None, (meta.title, meta.site_name, meta.description,
                                                               org.get("name"), seen_text, host.replace(".", " ")))))
     return PageResult(url, category, meta, published, text, snippets, links, feeds, page_lang, extraction,
-                      names_company, other_links, testimonial_page, tuple(known))
+                      names_company, other_links, testimonial_page, tuple(known), derived)

@@ -35,6 +35,7 @@ MAX_FEED_ITEMS = 8
 MAX_NEWS_ITEMS = 10
 DESCRIPTION_SCORE = 10.0  # the site's own description, when good, comes first
 DEAD_SECTION = 3  # failed links of one kind (products, news...), none working, after which the rest are skipped
+STRUCTURE_BELOW = 3  # a page with fewer facts than this also gets facts from its structure (structure.py)
 EXTRA_TRIES = 12  # pages tried beyond max_pages when some fail (old sites link many dead pages; a 404 is cheap)
 
 
@@ -337,6 +338,12 @@ class Researcher:
                     facts.append(FoundFact("site", headline, page.url, title,
                                            (article.get("datePublished") or "")[:10] or None, page.lang,
                                            score=scored.score))
+        if len(facts) < STRUCTURE_BELOW:
+            # A page that says little in sentences often says what the company does in its title, main
+            # heading or a labelled list of its service lines: statements written from those, ranked last.
+            for fact_text in page.structure[:STRUCTURE_BELOW - len(facts)]:
+                facts.append(FoundFact("site", fact_text, page.url, title, None,
+                                       language.detect(fact_text, page.lang), score=rank.STRUCTURE_SCORE))
         return facts
 
     def _site_fact(self, fact: FoundFact) -> None:
@@ -487,7 +494,9 @@ def _usefulness(fact: FoundFact) -> tuple:
     """Sort key of site facts: on-site first; then by score (in whole points); then dated facts,
     newest first (an ISO date's characters, negated, sort the later date first); then the rest."""
     newest_first = tuple(-ord(c) for c in fact.published or "")
-    return (fact.off_site, -round(fact.score or 0.0), not fact.published, newest_first)
+    # (Below SHOW_AT and still shown: a statement written from the page's structure, after the page's own.)
+    return (fact.off_site, -round(fact.score or 0.0), (fact.score or 0.0) < rank.SHOW_AT, not fact.published,
+            newest_first)
 
 
 def _organization_facts(org: dict | None, name: str | None) -> list[tuple[str, float]]:

@@ -586,3 +586,41 @@ def description_fact(description: str | None, firm: Company, lang: str | None = 
     text = " ".join(shown)
     text = trim(text, 60) if len(words(text)) > 60 else text
     return (text, "good") if text else (None, "one sentence too long to cite")
+
+
+# -- phrases from a page's structure (titles, headings, menus) ---------------------------------------
+STRUCTURE_SCORE = SHOW_AT - 0.1  # shown, but after every sentence the page itself says
+
+
+def specific_words(text: str) -> list[str]:
+    """Words that say something particular (not function words, claims, or what any business says)."""
+    return _specific(text)
+
+
+def finished(text: str) -> bool:
+    """Whether text ends as a sentence does."""
+    return bool(_FINISHED.search(text))
+
+
+def phrase_rejected(phrase: str) -> str | None:
+    """Why a short phrase (a title part, a heading, a menu entry) is no part of a citable fact, or None:
+    what rules out a sentence, less the rules for sentences' length and finish."""
+    for pattern, reason in ((_PLACEHOLDER, "placeholder"), (_CODEISH, "code, link or e-mail"),
+                            (_BOILERPLATE, "boilerplate"), (_CREDIT, "credit"), (_PHONE, "address or phone line"),
+                            (_CONTACT, "address or phone line"), (_POLICY, "policy or legal terms"),
+                            (_ACTION_INSIDE, "call to action"), (_FREE_QUOTE, "a sales offer (free quote)"),
+                            (_TESTIMONIAL, "testimonial"), (_SUPERLATIVE, "boast"), (_STATEMENT, "promise"),
+                            (_YOU, "addressed to the reader"), (_FIRST_PERSON_SINGULAR, "I/my")):
+        if pattern.search(phrase):
+            return reason
+    if _CALL_TO_ACTION.match(phrase) or _ADVICE.match(phrase) or _DANGLING.match(phrase) or _QUOTED.match(phrase):
+        return "call to action, advice or a fragment"
+    if re.search(r"(?i)\b(?:currently|temporarily|underway|unavailable|offline|down for|not found|error)\b", phrase):
+        return "a notice about the site"
+    if "?" in phrase or "!" in phrase or "\ufffd" in phrase:
+        return "question, exclamation or broken characters"
+    if len(_CLAIMS.findall(phrase)) >= 2 or (len(_CLAIMS.findall(phrase)) == 1 and len(_specific(phrase)) < 2):
+        return "quality claims"
+    if "|" in phrase or phrase.count(" - ") >= 2:
+        return "keyword list"
+    return None

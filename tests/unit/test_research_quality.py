@@ -247,3 +247,74 @@ def test_the_labels_are_well_formed():
     for row in rows:
         assert set(row) == {"site", "text", "label", "why"} and row["label"] in ("CITABLE", "weak", "NOT")
         assert row["text"] and len(row["why"]) >= 5
+
+
+# -- facts written from a page's structure (structure.py) -------------------------------------------------
+def thin(head: str, body: str) -> str:
+    """A page that says what it does only in its title, headings or menus."""
+    return f"<html lang='en'><head><title>{head}</title></head><body>{body}<p>Welcome!</p></body></html>"
+
+
+def test_a_title_beside_the_company_name_gives_a_fact():
+    got = page("http://127.0.0.1/", thin("Acme Homes | Custom Home Builder in Wisconsin", ""), company="Acme Homes")
+    assert got.structure == ("Acme Homes: Custom Home Builder in Wisconsin.",)
+    # A title that is only a page's name, or only the company's, gives none.
+    for title in ("Contact Us | Acme Homes", "Acme Homes", "About Us - Acme Homes", "Acme Homes | Home"):
+        assert page("http://127.0.0.1/", thin(title, ""), company="Acme Homes").structure == ()
+
+
+def test_a_labelled_list_of_service_lines_gives_a_fact_navigation_left_out():
+    menu = """<ul><li><a href="/">Home</a></li><li><a href="/s">Services</a><ul>
+      <li><a href="/a">Roof Repair</a></li><li><a href="/b">Gutter Installation</a></li>
+      <li><a href="/c">Skylights</a></li><li><a href="/d">FAQ</a></li><li><a href="/e">Contact Us</a></li></ul></li>
+      <li><a href="/about">About</a></li><li><a href="/blog">Blog</a></li></ul>"""
+    got = page("http://127.0.0.1/", thin("Acme Roofing Ltd", menu))
+    assert got.structure == ("Acme Roofing Ltd offers Roof Repair, Gutter Installation and Skylights.",)
+    # The same under an "Our Services" heading, as subheadings of its section.
+    section = """<section><h2>Our Services</h2><h3>Flat Roofs</h3><p>x</p><h3>Lead Work</h3><h3>Chimney Repairs</h3>
+      </section><h2>Latest news</h2><h3>We moved</h3>"""
+    got = page("http://127.0.0.1/", thin("Acme Roofing Ltd", section))
+    assert got.structure == ("Acme Roofing Ltd offers Flat Roofs, Lead Work and Chimney Repairs.",)
+
+
+def test_a_list_of_navigation_words_or_an_unlabelled_list_gives_nothing():
+    nav = """<ul><li><a href="/">Home</a></li><li><a href="/s">Services</a><ul><li><a href="/a">Gallery</a></li>
+      <li><a href="/b">Testimonials</a></li><li><a href="/c">Resources</a></li><li><a href="/d">Portfolio</a></li>
+      </ul></li></ul>
+      <ul><li>Roof Repair</li><li>Gutter Installation</li><li>Skylights</li></ul>"""
+    assert page("http://127.0.0.1/", thin("Acme Roofing Ltd", nav)).structure == ()
+
+
+def test_a_locations_list_gives_a_fact():
+    body = "<h2>Our Locations</h2><ul><li>Austin</li><li>Dallas</li><li>Houston</li><li>Contact Us</li></ul>"
+    got = page("http://127.0.0.1/", thin("Acme Dental", body), company="Acme Dental")
+    assert got.structure == ("Acme Dental has locations in Austin, Dallas and Houston.",)
+
+
+@pytest.mark.parametrize("title", [
+    "Roofers Leeds | Roof Repair Leeds | Acme Roofing Ltd | Cheap Roofers",  # the same words again and again
+    "Acme Roofing Ltd | Roofing, Roofers, Roof, Gutters, Fascias, Soffits, Leeds",  # a run of terms
+    "Acme Roofing Ltd | Call us today for a free quote",  # a call to action
+    "Acme Roofing Ltd | The best roofing company you can trust",  # claims to the reader
+])
+def test_a_keyword_stuffed_or_pitching_title_is_rejected(title):
+    assert page("http://127.0.0.1/", thin(title, "")).structure == ()
+
+
+def test_structure_facts_come_only_when_sentences_are_few_and_rank_after_them():
+    with LocalServer() as server:
+        server.route("/", body=thin("Acme Homes | Custom Home Builder in Wisconsin",
+                                    "<p>Acme Homes has built over 300 homes in Madison since 1988.</p>"))
+        result = research(server, "Acme Homes")
+    texts = [f.text for f in result.facts if f.kind == "site"]
+    assert texts == ["Acme Homes has built over 300 homes in Madison since 1988.",
+                     "Acme Homes: Custom Home Builder in Wisconsin."]
+    derived = result.facts[1]
+    assert derived.lang == "en" and derived.score < rank.SHOW_AT <= result.facts[0].score
+    with LocalServer() as server:  # a page whose sentences give three facts needs none
+        server.route("/", body=thin("Acme Homes | Custom Home Builder in Wisconsin", "".join(
+            f"<p>Acme Homes {s}</p>" for s in ("has built over 300 homes in Madison since 1988.",
+                                                "won the 2019 Wisconsin Builder of the Year award.",
+                                                "opened a second office in Green Bay in 2021."))))
+        result = research(server, "Acme Homes")
+    assert not any(f.text.startswith("Acme Homes:") for f in result.facts)
