@@ -6,16 +6,14 @@ a copy of the current workspace before replacing it.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from app.core.errors import InputError, StoreError
 
-from .database import LATEST_VERSION, disk_full_message, migrate
-from .safe_files import fsync_folder, refuse_workspace, require_folder
+from .database import LATEST_VERSION, migrate
+from .safe_files import atomic_file, refuse_workspace, require_folder
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 REQUIRED_TABLES = {"prospects", "facts", "drafts", "touches"}
@@ -31,25 +29,13 @@ def backup(live: sqlite3.Connection, target: Path) -> Path:
     target = target.expanduser().absolute()
     refuse_workspace(target, workspace_path(live), "write a backup over")
     require_folder(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_file(target, f"the backup to {target}") as tmp:
         dest = sqlite3.connect(tmp)
         try:
             live.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         finally:
             dest.close()
-        with tmp.open("rb+") as f:
-            os.fsync(f.fileno())
-        tmp.replace(target)
-        fsync_folder(target.parent)
-    except (OSError, sqlite3.Error) as e:
-        tmp.unlink(missing_ok=True)
-        full = getattr(e, "errno", None) == 28 or getattr(e, "sqlite_errorcode", 0) & 0xFF == 13
-        why = disk_full_message(target) if full else f"{getattr(e, 'strerror', None) or e}."
-        raise StoreError(f"Can't write the backup to {target}: {why}") from None
     return target
 
 

@@ -2,13 +2,16 @@
 and every file written whole or not at all."""
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.core.errors import InputError, StoreError
 
-from .database import disk_full_message
+from .database import disk_full_message, disk_is_full
 
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
@@ -39,24 +42,32 @@ def require_folder(target: Path) -> None:
         raise InputError(f"The folder {target.parent} does not exist. Choose an existing folder; nothing was written.")
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside target, fsync, then rename over it: a crash or a full disk
-    leaves the old file (or none), never half a file. The file is readable by its owner only
-    (mkstemp's mode): exports and backups hold the rep's research and contacts."""
+@contextmanager
+def atomic_file(target: Path, what: str = ""):
+    """A temporary path beside target to write the whole file to; on success it is fsynced and renamed
+    over target, so a crash or a full disk leaves the old file (or none), never half a file. Any
+    failure removes it and says what happened. The file is readable by its owner only (mkstemp's
+    mode): exports and backups hold the rep's research and contacts."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
+        yield tmp
+        with tmp.open("rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, target)
         fsync_folder(target.parent)
-    except OSError as e:
+    except (OSError, sqlite3.Error) as e:
         tmp.unlink(missing_ok=True)
-        if e.errno == 28:  # ENOSPC
-            raise StoreError(f"Can't write {target}: {disk_full_message(target)}") from None
-        raise StoreError(f"Can't write {target}: {e.strerror}. Nothing was changed.") from None
+        full = getattr(e, "errno", None) == errno.ENOSPC or (isinstance(e, sqlite3.Error) and disk_is_full(e, target))
+        why = disk_full_message(target) if full else f"{getattr(e, 'strerror', None) or e}. Nothing was changed."
+        raise StoreError(f"Can't write {what or target}: {why}") from None
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """data as the whole content of target, or target as it was (see atomic_file)."""
+    with atomic_file(target) as tmp:
+        tmp.write_bytes(data)
 
 
 def fsync_folder(folder: Path) -> None:
