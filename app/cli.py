@@ -291,6 +291,7 @@ def _research(args) -> int:
 
     # Pages are parsed in a child process that a runaway parser can't hold past its time limit.
     parser = ParseWorker()
+    parser.start()  # the child loads its parsers while the home page is fetched
     try:
         result = Researcher(options, on_event=progress, parser=parser).run()
     finally:

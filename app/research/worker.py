@@ -63,7 +63,8 @@ class ParseWorker:
     def start(self) -> None:
         """Start the child now (it loads the parsers while the first page is being fetched)."""
         with self._lock:
-            self._ensure()
+            if not self._closed:
+                self._ensure()
 
     def _ensure(self) -> Connection:
         if self._proc is None or not self._proc.is_alive():

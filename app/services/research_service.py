@@ -69,6 +69,7 @@ class ResearchService(QObject):
 
             if self._parser is None:
                 self._parser = ParseWorker()
+            self._parser.start()  # (again after a Cancel killed it) loads the parsers while pages are fetched
             options = self._settings_options(name or None, url or None, max_pages)
             options.single_page = single_page
             for key, value in self.overrides.items():

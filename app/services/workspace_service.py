@@ -21,10 +21,11 @@ log = logging.getLogger(__name__)
 DRAFT_RETRY_MS = 5000  # how often drafts the disk had no room for are tried again
 
 
-def user_message(error: BaseException, doing: str) -> str:
-    """What the rep reads: our own errors as they are, anything else as a plain sentence."""
+def user_message(error: BaseException, doing: str, db_path: Path | None = None) -> str:
+    """What the rep reads: our own errors as they are, a store error (full disk, busy) in plain words
+    (db_path: the workspace it happened on), anything else as a plain sentence."""
     if isinstance(error, sqlite3.Error):
-        error = store_error(error, database_path()) or error
+        error = store_error(error, db_path or database_path()) or error
     if isinstance(error, EarnedError):
         return str(error)
     log.error("unexpected error while %s", doing, exc_info=error)
@@ -75,7 +76,7 @@ class WorkspaceService(QObject):
     def _submit(self, doing: str, work, done, on_error=None) -> None:
         def fail(error: BaseException) -> None:
             if on_error is None or not on_error(error):
-                self.failed.emit(user_message(error, doing))
+                self.failed.emit(user_message(error, doing, self.db_path))
             self._tell_notices()
 
         def finished(result) -> None:
@@ -117,7 +118,7 @@ class WorkspaceService(QObject):
             return store
 
         def fail(error: BaseException) -> None:
-            self.open_failed.emit(user_message(error, "opening the workspace"))
+            self.open_failed.emit(user_message(error, "opening the workspace", self.db_path))
 
         def done(store) -> None:
             self.opened.emit(store)
