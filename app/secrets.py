@@ -11,10 +11,11 @@ import keyring.errors
 
 from app.core import redact
 from app.core.errors import SecretsUnavailable
+from app.research.sources import KEY_SOURCES
 
 SERVICE = "earned"
 # The key names Earned knows; anything else is a typo worth catching.
-KNOWN_KEYS = ("newsapi", "gnews")
+KNOWN_KEYS = KEY_SOURCES  # the registry's sources that need a key
 
 # Backends that would put secrets in a plain file or nowhere: refuse them.
 _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")

@@ -63,7 +63,7 @@ from app.research.snippets import best_snippets  # noqa: E402
 from tests.fixtures.http_server import LocalServer  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/dev")
-SOURCES = {"site": True, "feeds": True, "gdelt": False, "newsapi": False, "gnews": False, "google-news": False}
+SOURCES = {"site": True, "feeds": True, "gdelt": False, "newsapi": False, "gnews": False, "sec": False}
 MAX_PAGES = 10
 DEFAULT_DELAY = 1.0  # ResearchOptions / Fetcher default
 TARGET_RATIO = 1.5

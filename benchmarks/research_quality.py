@@ -58,7 +58,7 @@ from tests.fixtures.http_server import LocalServer  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "business"
 LABELS = ROOT / "benchmarks" / "data" / "research_labels.jsonl"
-SOURCES = {"site": True, "feeds": True, "gdelt": False, "newsapi": False, "gnews": False, "google-news": False}
+SOURCES = {"site": True, "feeds": True, "gdelt": False, "newsapi": False, "gnews": False, "sec": False}
 SHOWN = 5
 LABEL_VALUES = ("CITABLE", "weak", "NOT")
 SYSTEMS = ("Earned", "meta description", "trafilatura first 3")

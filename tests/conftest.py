@@ -72,10 +72,37 @@ def secret_service_env():
 
 @pytest.fixture
 def no_gdelt_spacing(monkeypatch):
-    """GDELT's 5-second spacing between requests, off for tests against the local server."""
-    import app.research.news as news
+    """The API sources' spacing (GDELT: 5 s between requests) on a clock that never really waits,
+    for tests against local servers. Yields the clock: its .sleeps are the pauses asked for."""
+    import app.research.sources.api as api
+    from tests.fixtures.fake_clock import FakeClock
 
-    monkeypatch.setattr(news, "_gdelt_spacing", news._Spacing(0.0))
+    clock = FakeClock()
+    monkeypatch.setattr(api, "Clock", lambda: clock)
+    yield clock
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_tmp(tmp_path_factory):
+    """Sources cache public files (the SEC's list of companies): in tests, never in the user's cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("EARNED_CACHE_DIR")
+    os.environ["EARNED_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("EARNED_CACHE_DIR", None)
+    else:
+        os.environ["EARNED_CACHE_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_state():
+    """Each test starts with no API spacing or failures left by another (that state is process-wide)."""
+    from app.research.sources import api
+
+    api.reset()
+    yield
+    api.reset()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Where the workspace lives: EARNED_HOME, else the platform's user data dir."""
+"""Where the workspace lives: EARNED_HOME, else the platform's user data dir; and where files Earned
+can fetch again are kept: EARNED_CACHE_DIR, else the platform's user cache dir."""
 from __future__ import annotations
 
 import os
@@ -15,6 +16,15 @@ def data_dir() -> Path:
     if home:
         return Path(home).expanduser().absolute()
     return Path(platformdirs.user_data_dir("Earned", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Copies of public files Earned can fetch again (the SEC's list of companies): never the workspace,
+    so clearing the cache loses nothing."""
+    override = os.environ.get("EARNED_CACHE_DIR")
+    if override:
+        return Path(override).expanduser().absolute()
+    return Path(platformdirs.user_cache_dir("Earned", appauthor=False))
 
 
 def database_path() -> Path:

@@ -12,6 +12,10 @@ FAILURE_KINDS = (
     "crawl-delay",
     # The prospect has a company name and the site never mentions it: its facts are kept apart.
     "wrong-site",
+    # An API said we asked too often (HTTP 429), or a source that kept failing is resting for a while.
+    "rate-limited",
+    # A source that needs something from the rep first (a key, a contact email): skipped, with what to do.
+    "needs-setting",
 )
 
 
@@ -30,7 +34,7 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class ResearchError:
-    source: str  # "site", "feed", "gdelt", "newsapi", "gnews", "google-news"
+    source: str  # "site", "feed", or a source's name in app.research.sources.SOURCES
     url: str
     kind: str
     message: str

@@ -15,6 +15,7 @@ from .fetcher import Fetched
 from .htmltree import decode_html, feed_links, page_links, parse_tree, sniff_encoding  # noqa: F401 - re-exported
 from .metadata import PageMeta, extract_metadata
 from .snippets import Snippet, best_snippets, pick, ranked_sentences  # noqa: F401 - best_snippets re-exported
+from .sources import boards as job_boards
 
 # A page of customers' words about the company: none of it is the company's own claim.
 _TESTIMONIAL_PAGE = re.compile(r"testimonial|testemonial|reviews?\b|what[-_ ]our[-_ ](?:customers|clients)[-_ ]say"
@@ -40,6 +41,10 @@ class PageResult:
     # Statements written from the page's title, main heading and labelled lists (structure.py): shown
     # when the page's own sentences give few facts.
     structure: tuple[str, ...] = ()
+    # Hiring signals: the public job boards the page links to, embeds or loads (sources.base.Board), and
+    # its JobPosting JSON-LD as plain records (metadata.PageMeta.job_postings).
+    boards: tuple = ()
+    job_postings: tuple = ()
 
 
 def main_text(html: str, url: str) -> str:
@@ -112,4 +117,5 @@ def analyze_page(fetched: Fetched, home: str, category: str, seen: list | None =
         names_company = named.named_in(" ".join(filter(None, (meta.title, meta.site_name, meta.description,
                                                               org.get("name"), seen_text, host.replace(".", " ")))))
     return PageResult(url, category, meta, published, text, snippets, links, feeds, page_lang, extraction,
-                      names_company, other_links, testimonial_page, tuple(known), derived)
+                      names_company, other_links, testimonial_page, tuple(known), derived,
+                      tuple(job_boards.detect(tree, url)), meta.job_postings)

@@ -519,7 +519,11 @@ class Fetcher:
         types = accept or {"page": PAGE_TYPES, "feed": FEED_TYPES, "api": API_TYPES}[kind]
         started = time.monotonic()
         url = normalize_url(url)
-        return self._get(url, kind, types, started, check_robots=True, extra_headers=headers, service=service)
+        # A documented API follows its own rules (sources.api.ApiClient), not robots.txt: it gets every
+        # answer as it came, errors included (their bodies say what is wrong), and is never retried here.
+        api = kind == "api"
+        return self._get(url, kind, types, started, check_robots=not api, sniff_types=not api,
+                         extra_headers=headers, service=service)
 
     def _get(self, url: str, kind: str, types: tuple[str, ...], started: float, check_robots: bool,
              sniff_types: bool = True, extra_headers: dict | None = None, service: str = "",
@@ -569,14 +573,15 @@ class Fetcher:
                 raise self._error("blocked", url, _private_message(host, ip))
 
     def _attempts(self, url, kind, types, started, delay, sniff_types, extra_headers, private_ok):
-        """One URL, with retries on 429/5xx. Returns Fetched, or the next URL of a redirect."""
-        for attempt in range(self.retries + 1):
+        """One URL, with retries on 429/5xx (not for an API). Returns Fetched, or the next URL of a redirect."""
+        retries = 0 if kind == "api" else self.retries
+        for attempt in range(retries + 1):
             try:
                 return self._once(url, kind, types, started, delay, sniff_types, extra_headers, private_ok)
             except _Retry as retry:
                 remaining = self.deadline - (time.monotonic() - started)
                 wait = retry.after if retry.after is not None else 2.0 ** attempt
-                if attempt == self.retries or wait > min(remaining, self.max_retry_wait):
+                if attempt == retries or wait > min(remaining, self.max_retry_wait):
                     error = self._error("http-status", url, retry.message + (
                         f" It asked us to wait {wait:.0f} s; try again later." if retry.after else ""))
                     error.status = retry.status
@@ -664,6 +669,10 @@ class Fetcher:
                 raise self._error("invalid-url", url,
                                   f"{url} redirects to {urlsplit(target).scheme}:, which Earned never follows.")
             return normalize_url(target)
+        if kind == "api" and (status >= 400 or status < 200):
+            body, _ = self._read_body(response, url, kind, self.max_bytes[kind], guard)
+            media, charset = _content_type(response.headers.get("Content-Type", ""))
+            return Fetched(url, response.url or url, status, media, charset, body, dict(response.headers), False)
         if status == 429 or 500 <= status < 600:
             raise _Retry(status, _retry_after(response.headers.get("Retry-After")),
                          f"{url} answered HTTP {status}{' (too many requests)' if status == 429 else ''}.")

@@ -36,6 +36,9 @@ class PageMeta:
     articles: tuple[dict, ...]  # {"headline", "datePublished", "description"} from JSON-LD article types
     js_only: bool  # almost no readable text without JavaScript
     description_from_text: bool = False  # the page has no description of its own: this is its first paragraph
+    # JobPosting JSON-LD, as plain records (title, datePublished, validThrough, employmentType, location,
+    # hiringOrganization, url): a careers page's own list of open roles.
+    job_postings: tuple[dict, ...] = ()
 
 
 EMPTY = PageMeta(None, None, None, None, None, None, None, (), False)
@@ -152,6 +155,7 @@ def _extract(root, url: str | None) -> PageMeta:
     main_article = _main_article(article_objs, url or meta.get("og:url"))
     articles = _articles(objects)
     by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    job_postings = _job_postings(objects, by_id)
     organization_obj = _choose_organization(objects, url, by_id)
 
     # Title: og:title, then JSON-LD article headline, twitter:title, meta title / Dublin Core title,
@@ -230,6 +234,7 @@ def _extract(root, url: str | None) -> PageMeta:
         articles=articles,
         js_only=_js_only(root),
         description_from_text=bool(description) and not own_description,
+        job_postings=job_postings,
     )
 
 
@@ -598,6 +603,80 @@ def _articles(objects: list[dict]) -> tuple[dict, ...]:
         seen.add(key)
         result.append(entry)
     return tuple(result)
+
+
+def _job_postings(objects: list[dict], by_id: dict[str, dict]) -> tuple[dict, ...]:
+    """JobPosting objects at the top level and in list / page containers, as plain records (they cross
+    into the research process, so nothing but strings), deduplicated."""
+    found: list[dict] = []
+
+    def visit(value: Any, depth: int) -> None:
+        if depth > 3 or len(found) >= 200:
+            return
+        if isinstance(value, list):
+            for item in value:
+                visit(item, depth)
+            return
+        if not isinstance(value, dict):
+            return
+        if "JobPosting" in jsonld_types(value):
+            found.append(value)
+            return
+        for key in ("mainEntity", "itemListElement", "item", "hasPart", "about"):
+            if key in value:
+                visit(value[key], depth + 1)
+
+    visit(objects, 0)
+    seen: set[tuple] = set()
+    result = []
+    for obj in found:
+        types = obj.get("employmentType")
+        entry = {
+            "title": _text(obj.get("title")) or _text(obj.get("name")),
+            "datePublished": _first_date(obj.get("datePublished")) or _text(obj.get("datePublished")),
+            # A far-off closing date is still a date: kept as written when it is not a plausible publication date.
+            "validThrough": _first_date(obj.get("validThrough")) or _text(obj.get("validThrough")),
+            "employmentType": ", ".join(t for t in (_text(v) for v in types) if t) if isinstance(types, list)
+            else _text(types),
+            "location": _job_location(obj, by_id),
+            "hiringOrganization": _name_of(_resolve(obj.get("hiringOrganization"), by_id)),
+            "url": _text(obj.get("url")),
+        }
+        key = (entry["title"], entry["location"], entry["url"])
+        if not entry["title"] or key in seen:
+            continue
+        seen.add(key)
+        result.append(entry)
+    return tuple(result)
+
+
+def _job_location(obj: dict, by_id: dict[str, dict]) -> str | None:
+    """Where the job is, short ("Omaha, NE"): the first place's town and region, else its country or
+    name; "Remote" for a telecommuting job with no place."""
+    places = obj.get("jobLocation")
+    places = places if isinstance(places, list) else [places]
+    for place in places:
+        place = _resolve(place, by_id)
+        if isinstance(place, str):
+            return _clean(place)
+        if not isinstance(place, dict):
+            continue
+        address = place.get("address")
+        address = address[0] if isinstance(address, list) and address else address
+        if isinstance(address, str) and _clean(address):
+            return _clean(address)
+        if isinstance(address, dict):
+            town, region = _text(address.get("addressLocality")), _text(address.get("addressRegion"))
+            country = address.get("addressCountry")
+            country = _name_of(country) if isinstance(country, dict) else _text(country)
+            text = ", ".join(dict.fromkeys(p for p in (town, region) if p)) or country
+            if text:
+                return text
+        if _text(place.get("name")):
+            return _text(place.get("name"))
+    if str(_text(obj.get("jobLocationType")) or "").upper() == "TELECOMMUTE":
+        return "Remote"
+    return None
 
 
 def _resolve(value: Any, by_id: dict[str, dict]) -> Any:

@@ -1,7 +1,10 @@
-"""A research run: the company's own site, its feeds and the news, gathered as citable facts.
+"""A research run: the company's own site, its feeds, and the sources of the registry (news, job
+boards, SEC filings), gathered as citable facts.
 
-Headless and thread-based: the site is read page by page (politeness is per host) while news
-sources are asked in parallel. Progress, facts and errors are reported through one callback
+Headless and thread-based: the site is read page by page (politeness is per host) while the API
+sources are asked in parallel, each under its own documented rules (sources/api.py). News and filings
+start once the company's name is known; job boards once the site has been read (its careers pages
+say which board the company uses). Progress, facts and errors are reported through one callback
 as they happen, so a window can stream them; the final ResearchResult holds everything.
 """
 from __future__ import annotations
@@ -11,45 +14,33 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
 from typing import Callable
 from urllib.parse import urlsplit
 
 from app.core.redact import redact
 
-from . import language, names, news, rank
+from . import language, names, rank
 from .discover import choose_pages, guess_feed_urls
 from .errors import Cancelled, FetchError, ResearchError
 from .extract import PageResult
+from .facts import FoundFact
 from .feeds import FeedError
 from .fetcher import Fetcher, normalize_url
 from .resolve import resolve_site
 from .snippets import is_repeat, key
-from .sources import DEFAULT_SOURCES, NEWS_SOURCES, ResearchOptions
+from .sources import DEFAULT_SOURCES, NEWS_SOURCES, SOURCES, ResearchOptions, Source
+from .sources.base import Board, SourceContext
+from .sources.news_items import first_sentence
 from .worker import WorkerError
 
 __all__ = ["DEFAULT_SOURCES", "NEWS_SOURCES", "FoundFact", "ResearchOptions", "ResearchResult", "Researcher"]
 
 MAX_FEEDS = 2
 MAX_FEED_ITEMS = 8
-MAX_NEWS_ITEMS = 10
 DESCRIPTION_SCORE = 10.0  # the site's own description, when good, comes first
 DEAD_SECTION = 3  # failed links of one kind (products, news...), none working, after which the rest are skipped
 STRUCTURE_BELOW = 3  # a page with fewer facts than this also gets facts from its structure (structure.py)
 EXTRA_TRIES = 12  # pages tried beyond max_pages when some fail (old sites link many dead pages; a 404 is cheap)
-
-
-@dataclass(frozen=True)
-class FoundFact:
-    kind: str  # site | feed | news
-    text: str
-    source_url: str
-    source_title: str
-    published: str | None
-    lang: str | None = None  # the language the text is in: a primary tag ("en", "de"), None when unknown
-    off_site: bool = False  # from a website that never names the prospect's company: show it apart, last
-    score: float | None = None  # how useful research judged it (higher first): site facts by what they say,
-    # news and feed items by how fresh they are
 
 
 @dataclass
@@ -64,7 +55,8 @@ class ResearchResult:
         return {
             "company": self.company,
             "pages": self.pages,
-            "facts": [asdict(f) for f in self.facts],
+            # (a news item's headline is the fact's own business: the text or, once quoted, source_title)
+            "facts": [{k: v for k, v in asdict(f).items() if k != "headline"} for f in self.facts],
             "errors": [asdict(e) for e in self.errors],
         }
 
@@ -98,6 +90,10 @@ class Researcher:
         self._name_known = threading.Event()
         if self.result.company["name"]:
             self._name_known.set()
+        # Job boards wait for the site: its careers pages say which board the company uses.
+        self._site_read = threading.Event()
+        self._boards: list[Board] = []
+        self._job_postings: list[tuple[dict, str]] = []  # JobPosting JSON-LD, with the page it is on
 
     # -- reporting -----------------------------------------------------------------
     # Everything reported passes through redact(): an API may echo its key back (in an error, a link,
@@ -109,8 +105,11 @@ class Researcher:
         published = fact.published
         if published and len(published) > 10 and published[4:5] == "-":
             published = published[:10]
+        snapshot = fact.snapshot and replace(fact.snapshot, quote=redact(fact.snapshot.quote),
+                                             url=redact(fact.snapshot.url))
         fact = replace(fact, text=redact(fact.text), source_url=redact(fact.source_url),
-                       source_title=redact(fact.source_title), published=published)
+                       source_title=redact(fact.source_title), published=published,
+                       headline=fact.headline and redact(fact.headline), snapshot=snapshot)
         key = (fact.kind, " ".join(fact.text.lower().split()))
         with self._lock:
             if key in self._fact_keys or not fact.text.strip():
@@ -134,12 +133,14 @@ class Researcher:
             jobs.append(("site", self._site))
         else:
             self._name_known.set()
-        for source in NEWS_SOURCES:
-            if not sources.get(source) or self.options.single_page:
+        if not jobs:
+            self._site_read.set()
+        for src in SOURCES:
+            if not sources.get(src.name) or self.options.single_page:
                 continue
-            if source in ("newsapi", "gnews") and not self.options.keys.get(source):
+            if src.needs_key and not self.options.keys.get(src.name):
                 continue  # only with a saved key
-            jobs.append((source, lambda s=source: self._news(s)))
+            jobs.append((src.name, lambda src=src: self._api_source(src)))
         with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
             for future in [pool.submit(self._guard, source, job) for source, job in jobs]:
                 future.result()
@@ -172,6 +173,7 @@ class Researcher:
                                           "Couldn't find the company's website from its name: add it to the "
                                           "prospect to research its own pages."))
                 self._progress("site", "no website")
+                self._site_read.set()
                 return
             self.options.url = found
         if self.options.single_page:
@@ -179,6 +181,7 @@ class Researcher:
             self._progress("site", f"reading {url}")
             page = self._page(url, "page", url, snippet_limit=6)
             self._name_known.set()
+            self._site_read.set()
             self._progress("site", "done" if page else "failed")
             return
         home_url = normalize_url(self.options.url)
@@ -189,6 +192,8 @@ class Researcher:
             self._read_site(home_url)
         finally:
             self._site_done()
+            self._job_posting_facts()
+            self._site_read.set()
 
     def _read_site(self, home_url: str) -> None:
         self._progress("site", "reading the home page")
@@ -298,6 +303,9 @@ class Researcher:
                                       f"{page.url} needs JavaScript to show its text; only its metadata was used."))
         if self._site_named is False and page.names_company:
             self._site_named = True
+        with self._lock:  # what the careers pages say about hiring: read by the job-board sources
+            self._boards += [b for b in page.boards if b not in self._boards]
+            self._job_postings += [(posting, page.url) for posting in page.job_postings]
         for fact in self._page_facts(page, category, title, name):
             self._site_fact(fact)
         return page
@@ -382,6 +390,17 @@ class Researcher:
             for i, fact in zip(places, ordered):
                 facts[i] = fact
 
+    def _job_posting_facts(self) -> None:
+        """Openings the careers pages describe in JobPosting JSON-LD (the job boards come after)."""
+        from .sources.hiring import jobposting_facts
+
+        with self._lock:
+            postings = list(self._job_postings)
+        name = self.result.company["name"] or ""
+        for page_url in dict.fromkeys(url for _, url in postings):
+            for fact in jobposting_facts([p for p, url in postings if url == page_url], name, page_url):
+                self._fact(fact)
+
     # -- feeds ---------------------------------------------------------------------
     def _feeds(self, announced: list[str], home_url: str) -> None:
         if not {**DEFAULT_SOURCES, **self.options.sources}.get("feeds"):
@@ -405,9 +424,9 @@ class Researcher:
                 continue
             read += 1
             for item in feed.items[:MAX_FEED_ITEMS]:
-                text = item.title if not item.summary else f"{item.title}: {_first_sentence(item.summary)}"
+                text = item.title if not item.summary else f"{item.title}: {first_sentence(item.summary)}"
                 self._fact(FoundFact("feed", text.strip(": "), item.link or got.final_url,
-                                     feed.title or got.final_url, item.published, score=_recency(item.published)))
+                                     feed.title or got.final_url, item.published, score=rank.recency(item.published)))
         self._progress("feed", f"done: {read} feed(s)" if read else "no feed found")
 
     def _feed_guesses(self, home_url: str) -> list[str]:
@@ -417,53 +436,35 @@ class Researcher:
         return [g for g in guesses if not g.endswith(("/blog/feed", "/news/feed"))
                 or g.rsplit("/", 2)[-2] in sections][:6]
 
-    # -- news ----------------------------------------------------------------------
-    def _news(self, source: str) -> None:
-        self._progress(source, "waiting for the company's name")
-        while not self._name_known.wait(0.1):
+    # -- the registry's sources (news, job boards, filings) ---------------------------------
+    def _api_source(self, src: Source) -> None:
+        wait_for = self._site_read if src.group == "hiring" else self._name_known
+        self._progress(src.name, "waiting for the site" if src.group == "hiring" else "waiting for the company's name")
+        while not wait_for.wait(0.1):
             if self.cancel.is_set():
                 raise Cancelled()
         name = self.result.company["name"]
         if not name:
-            self._error(ResearchError(source, "", "invalid-url", "News search needs the company's name; add it."))
+            self._error(ResearchError(src.name, "", "needs-setting",
+                                      f"{src.label} needs the company's name; add it to the prospect."))
             return
-        self._progress(source, "searching")
-        opts = self.options
-        if source == "gdelt":
-            items = news.gdelt(self.fetcher, name, opts.endpoints)
-        elif source == "newsapi":
-            items = news.newsapi(self.fetcher, name, opts.keys["newsapi"], opts.endpoints)
-        elif source == "gnews":
-            items = news.gnews(self.fetcher, name, opts.keys["gnews"], opts.endpoints)
-        else:
-            items = news.google_news(self.fetcher, name, opts.endpoints)
-        for item in items[:MAX_NEWS_ITEMS]:
-            text = item.title if not item.description else f"{item.title}: {_first_sentence(item.description)}"
-            self._fact(FoundFact("news", text, item.url, item.source, item.published, score=_recency(item.published)))
-        self._progress(source, f"done: {min(len(items), MAX_NEWS_ITEMS)} article(s)")
-
-
-def _recency(published: str | None) -> float:
-    """A news or feed item's score: fresh news is the best reason to write (a month: as good as the site's
-    own description); a year-old item is as good as an ordinary fact about the company."""
-    try:
-        age = (date.today() - date.fromisoformat((published or "")[:10])).days
-    except ValueError:
-        return rank.SHOW_AT
-    return 10.0 if age <= 30 else 8.0 if age <= 90 else 6.0 if age <= 365 else rank.SHOW_AT
+        with self._lock:
+            boards = [b for b in self._boards if b.ats == src.name]
+        if src.group == "hiring" and not boards:
+            self._progress(src.name, "no such job board on the site")
+            return
+        self._progress(src.name, "searching")
+        ctx = SourceContext(src, self.fetcher, name, self.result.company["website"], self.options.keys.get(src.name, ""),
+                            self.options.endpoints, self.options.contact, boards,
+                            progress=lambda text: self._progress(src.name, text), parser=self.parser)
+        found = src.load().fetch(ctx)
+        for fact in found:
+            self._fact(fact)
+        self._progress(src.name, f"done: {len(found)} fact(s)")
 
 
 def _redacted(text: str | None) -> str | None:
     return redact(text) if isinstance(text, str) else text
-
-
-def _first_sentence(text: str, limit: int = 240) -> str:
-    text = " ".join(text.split())
-    for end in (". ", "! ", "? "):
-        i = text.find(end)
-        if 0 < i < limit:
-            return text[: i + 1]
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 # Pages of no category that are still worth a look when the site has few about/news/careers/products

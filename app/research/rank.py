@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from .names import Company, norm
 from .sentences import words
@@ -624,3 +625,13 @@ def phrase_rejected(phrase: str) -> str | None:
     if "|" in phrase or phrase.count(" - ") >= 2:
         return "keyword list"
     return None
+
+
+def recency(published: str | None, today=None) -> float:
+    """A dated item's score (news, feeds, filings, job openings): fresh news is the best reason to write
+    (a month: as good as the site's own description); a year-old item is as good as an ordinary fact."""
+    try:
+        age = ((today or date.today()) - date.fromisoformat((published or "")[:10])).days
+    except ValueError:
+        return SHOW_AT
+    return 10.0 if age <= 30 else 8.0 if age <= 90 else 6.0 if age <= 365 else SHOW_AT

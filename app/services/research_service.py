@@ -12,7 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 
 from app.core.redact import redact
-from app.research.sources import DEFAULT_SOURCES  # noqa: F401 - for the UI, which may not import app.research
+# The registry, for the UI (which does not import app.research itself): light, no source module loaded.
+from app.research.sources import CRAWL_SOURCES, DEFAULT_SOURCES, SOURCES  # noqa: F401
 from app.storage.repo import WorkspaceRepo
 
 from .tasks import TaskRunner

@@ -9,18 +9,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.text import sanitize
+from app.services.research_service import CRAWL_SOURCES, SOURCES
 
-RESEARCH_SOURCES = (
-    ("site", "The company's own website", ""),
-    ("feeds", "The company's news feeds (RSS, Atom, JSON Feed)", ""),
-    ("gdelt", "GDELT news search (free, no key)", ""),
-    ("newsapi", "NewsAPI.org (needs its key, below)", ""),
-    ("gnews", "GNews.io (needs its key, below)", ""),
-    ("google-news", "Google News search",
-     "Google News results are for personal, non-commercial use under Google's terms: turn this on only if "
-     "that fits how you use Earned."),
-)
-KEY_NAMES = {"newsapi": "NewsAPI.org key", "gnews": "GNews.io key"}
+GROUP_TITLES = {"news": "News", "hiring": "Hiring (public job boards the company's careers page uses)",
+                "filings": "Filings"}
 
 
 def _note(text: str, name: str = "") -> QLabel:
@@ -63,19 +55,20 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(page)
         sources = values.get("research_sources", {})
         self.boxes: dict[str, QCheckBox] = {}
-        for key, label, note in RESEARCH_SOURCES:
-            box = QCheckBox(label)
-            box.setObjectName(f"source-{key}")
-            box.setChecked(bool(sources.get(key)))
-            layout.addWidget(box)
-            if note:
-                layout.addWidget(_note(note, f"source-{key}-terms"))
-            self.boxes[key] = box
+        # One list, from the registry: what each source sends and its terms, beside its switch.
+        for key, label in CRAWL_SOURCES:
+            self._source_box(layout, key, label, "", sources)
+        for group, title in GROUP_TITLES.items():
+            layout.addWidget(QLabel(f"<b>{title}</b>"))
+            for src in (s for s in SOURCES if s.group == group):
+                label = src.label + (" (needs its key, below)" if src.needs_key else "")
+                self._source_box(layout, src.name, label, f"Sends {src.sends}. {src.terms}".strip(), sources)
         keys = QGroupBox("API keys (kept in your system keychain, never in Earned's files)")
         form = QFormLayout(keys)
         self.key_edits: dict[str, QLineEdit] = {}
         self.key_status: dict[str, QLabel] = {}
-        for name, label in KEY_NAMES.items():
+        for src in (s for s in SOURCES if s.needs_key):
+            name, label = src.name, f"{src.label} key"
             edit = QLineEdit()
             edit.setObjectName(f"key-{name}")
             edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -92,14 +85,17 @@ class SettingsDialog(QDialog):
             row.addWidget(save)
             form.addRow(label + ":", row)
             form.addRow("", status)
+            form.addRow("", _note(src.terms, f"keyTerms-{name}"))  # what the key allows, where it is entered
             self.key_edits[name], self.key_status[name] = edit, status
         layout.addWidget(keys)
         contact = QFormLayout()
         self.contact = QLineEdit(values.get("user_agent_contact", ""))
         self.contact.setObjectName("userAgentContact")
-        self.contact.setPlaceholderText("optional: an email address site owners can reach you at")
-        self.contact.setAccessibleName("Contact for site owners")
+        self.contact.setPlaceholderText("your name and email, e.g. Jo Park jo@example.com")
+        self.contact.setAccessibleName("Your name and email for the User-Agent")
         contact.addRow("Contact in User-Agent:", self.contact)
+        contact.addRow("", _note("Sent to the sites and services Earned reads, so their owners can reach you. "
+                                 "The SEC requires it: SEC filings are skipped until it has an email address."))
         # A public website that redirects into the rep's own network (a router page, a cloud
         # metadata address) is an attack, not research: off unless the rep researches intranet sites.
         self.allow_private = QCheckBox("Follow a site's redirects to local network addresses or other ports")
@@ -111,6 +107,15 @@ class SettingsDialog(QDialog):
         layout.addLayout(contact)
         layout.addStretch()
         return page
+
+    def _source_box(self, layout: QVBoxLayout, key: str, label: str, note: str, sources: dict) -> None:
+        box = QCheckBox(label)
+        box.setObjectName(f"source-{key}")
+        box.setChecked(bool(sources.get(key)))
+        layout.addWidget(box)
+        if note:
+            layout.addWidget(_note(note, f"source-{key}-terms"))
+        self.boxes[key] = box
 
     def show_keys(self, status: dict) -> None:
         """name -> masked value or ""; an empty dict means there is no keychain."""

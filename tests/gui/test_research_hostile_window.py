@@ -79,7 +79,7 @@ def _window(qtbot, open_window, earned_home, server, **overrides):
     service = ResearchService(earned_home / "earned.db", overrides={
         "crawl_delay": 0.0, "deadline": 4.0, "read_timeout": 2.0,
         "sources": {"site": True, "feeds": True, "gdelt": False, "newsapi": False, "gnews": False,
-                    "google-news": False}, **overrides})
+                    "sec": False}, **overrides})
     window = open_window(research=service)
     qtbot.waitUntil(lambda: window.research.research.isEnabled())
     return window, service

@@ -23,7 +23,7 @@ NEWS_EN = """<html lang="en"><head><title>News - Müller & Söhne</title></head>
 OTHER_SITE = """<html lang="en"><head><title>Harbor Freight Lines</title></head><body><main>
 <p>We opened a cross-dock in Reno in 2025 and now run 140 trucks across Nevada and California.</p>
 </main></body></html>"""
-SOURCES = {"site": True, "feeds": False, "gdelt": False, "newsapi": False, "gnews": False, "google-news": False}
+SOURCES = {"site": True, "feeds": False, "gdelt": False, "newsapi": False, "gnews": False, "sec": False}
 
 
 def _research(qtbot, open_window, earned_home, company: str, server: LocalServer):

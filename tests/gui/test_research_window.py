@@ -92,16 +92,22 @@ def test_slow_site_never_stalls_the_window_and_cancel_keeps_what_was_found(qtbot
     assert max(gaps) <= 50, f"the main thread stalled for {max(gaps)} ms"
 
 
-def test_sources_are_switched_in_settings_and_google_news_shows_its_terms(qtbot, open_window, earned_home, site):
+def test_sources_are_switched_in_settings_with_their_terms_from_the_registry(qtbot, open_window, earned_home, site):
     from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit
+
+    from app.research.sources import SOURCES
 
     window, service = window_for(qtbot, open_window, earned_home, site)
     window.findChild(type(window.menuBar().actions()[0]), "researchSettingsAction").trigger()
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QDialog)))
     dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
-    google = dialog.findChild(QCheckBox, "source-google-news")
-    assert not google.isChecked()
-    assert "non-commercial" in dialog.findChild(QLabel, "source-google-news-terms").text()
+    # Every source of the registry has its switch and says what it sends; Google News is gone.
+    for src in SOURCES:
+        assert dialog.findChild(QCheckBox, f"source-{src.name}") is not None, src.name
+        assert src.sends in dialog.findChild(QLabel, f"source-{src.name}-terms").text()
+    assert dialog.findChild(QCheckBox, "source-google-news") is None
+    # NewsAPI's free key is for development only: said where the key is entered.
+    assert "development only" in dialog.findChild(QLabel, "keyTerms-newsapi").text()
     dialog.findChild(QCheckBox, "source-gdelt").setChecked(False)
     dialog.findChild(QLineEdit, "userAgentContact").setText("rep@example.com")
     with qtbot.waitSignal(window.service.settings_loaded, timeout=5000):

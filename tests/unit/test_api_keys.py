@@ -15,12 +15,12 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from app.core.redact import MASK, RedactingFilter, install_log_filter, redact, register
-from app.research import news
 from app.research.errors import FetchError
 from app.research.fetcher import Fetcher
 from app.research.pipeline import ResearchOptions, Researcher
 from app.secrets import SecretStore
 from tests.fixtures.http_server import LocalServer
+from tests.fixtures.sources import fetch_source
 from tests.unit.test_secrets import MemoryKeyring
 
 NAME = "Northwind Robotics"
@@ -162,8 +162,8 @@ def test_newsapi_redirect_to_another_host_stops_and_sends_it_nothing(two_servers
     value = new_key()
     api.route("/v2/everything", status=302, headers={"Location": other.base + "/v2/everything"}, content_type="")
     with pytest.raises(FetchError) as info:
-        news.newsapi(fetcher(), NAME, value, {"newsapi": api.base + "/v2/everything"})
-    assert info.value.message == (f"NewsAPI redirected to 127.0.0.1:{other.port}; Earned sends your key only to "
+        fetch_source("newsapi", fetcher(), NAME, api.base + "/v2/everything", value)
+    assert info.value.message == (f"NewsAPI.org redirected to 127.0.0.1:{other.port}; Earned sends your key only to "
                                   "the service's own address, so it stopped here.")
     assert other.log == []  # not the API call, not even robots.txt: nothing at all
 
@@ -177,8 +177,8 @@ def test_gnews_redirect_to_another_host_stops_and_sends_it_nothing(two_servers):
     api.routes["/api/v4/search"] = moved
     value = new_key()
     with pytest.raises(FetchError) as info:
-        news.gnews(fetcher(), NAME, value, {"gnews": api.base + "/api/v4/search"})
-    assert "GNews redirected to 127.0.0.1" in info.value.message
+        fetch_source("gnews", fetcher(), NAME, api.base + "/api/v4/search", value)
+    assert "GNews.io redirected to 127.0.0.1" in info.value.message
     assert not shows_part_of(info.value.message + info.value.url, value)
     assert other.log == []
 
@@ -194,13 +194,18 @@ def test_same_origin_redirects_still_work_and_keep_the_key(two_servers):
 
     api.route("/v1/everything", status=308, headers={"Location": "/v2/everything"}, content_type="")
     api.routes["/v2/everything"] = everything
-    items = news.newsapi(fetcher(), NAME, value, {"newsapi": api.base + "/v1/everything"})
-    assert [i.title for i in items] == ["Northwind Robotics opens Rotterdam office"] and got["key"] == value
+    facts = fetch_source("newsapi", fetcher(), NAME, api.base + "/v1/everything", value)
+    assert [f.headline for f in facts] == ["Northwind Robotics opens Rotterdam office"] and got["key"] == value
+
+    def gnews_new(req):
+        got["gnews"] = req.headers.get("X-Api-Key")
+        return 200, {"Content-Type": "application/json"}, newsapi_answer(api.base)
 
     api.routes["/gnews-old"] = lambda req: (302, {"Location": "/gnews-new?" + req.path.split("?", 1)[1]}, b"")
-    api.routes["/gnews-new"] = lambda req: (200, {"Content-Type": "application/json"}, newsapi_answer(api.base))
-    assert news.gnews(fetcher(), NAME, value, {"gnews": api.base + "/gnews-old"})
-    assert any(path.startswith("/gnews-new?") and f"apikey={value}" in path for _, path, _ in api.log)
+    api.routes["/gnews-new"] = gnews_new
+    assert fetch_source("gnews", fetcher(), NAME, api.base + "/gnews-old", value)
+    # GNews gets its key in the X-Api-Key header: never in a URL, where logs and proxies would keep it.
+    assert got["gnews"] == value and not any(value in path for _, path, _ in api.log)
 
 
 def test_pages_without_a_key_still_follow_redirects_to_other_hosts(two_servers):
@@ -217,7 +222,7 @@ def test_a_redirect_to_another_port_stops_in_a_research_run(two_servers, no_gdel
     api, other = two_servers
     value = new_key()
     api.route("/newsapi", status=302, headers={"Location": other.base + "/newsapi"}, content_type="")
-    opts = ResearchOptions(name=NAME, sources={"site": False, "feeds": False, "gdelt": False, "newsapi": True,
+    opts = ResearchOptions(name=NAME, sources={"site": False, "feeds": False, "gdelt": False, "sec": False, "newsapi": True,
                                                "gnews": False}, keys={"newsapi": value},
                            endpoints={"newsapi": api.base + "/newsapi"})
     result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5, redact=(value,))).run()
@@ -228,7 +233,7 @@ def test_a_redirect_to_another_port_stops_in_a_research_run(two_servers, no_gdel
 
 # -- an API that echoes the key in its errors --------------------------------------------------
 def run_news(server: LocalServer, keys: dict):
-    opts = ResearchOptions(name=NAME, sources={"site": False, "feeds": False, "gdelt": False,
+    opts = ResearchOptions(name=NAME, sources={"site": False, "feeds": False, "gdelt": False, "sec": False,
                                                **{source: True for source in keys}},
                            keys=keys, endpoints={"newsapi": server.base + "/newsapi", "gnews": server.base + "/gnews"})
     events = []

@@ -188,7 +188,7 @@ def test_a_page_with_250000_links_stays_under_300_mb(local):
         from app.research.fetcher import Fetcher
         from app.research.pipeline import Researcher, ResearchOptions
         options = ResearchOptions(url={local.base + "/"!r}, max_pages=1, sources={{
-            "site": True, "feeds": False, "gdelt": False, "newsapi": False, "gnews": False, "google-news": False}})
+            "site": True, "feeds": False, "gdelt": False, "newsapi": False, "gnews": False, "sec": False}})
         fetcher = Fetcher(crawl_delay=0.0, deadline=30)
         run = Researcher(options, fetcher=fetcher).run()
         result = {{"titles": [p["title"] for p in run.pages], "errors": [e.message for e in run.errors],
@@ -368,7 +368,7 @@ def test_a_run_that_hits_budgets_keeps_everything_else(hostile):
     assert 9_000_000 < len(feed) < 10 * MB  # under the fetcher's cap: the parser's budget is what stops it
     hostile.reply("/feed.xml", body=feed, content_type="application/rss+xml")
     options = ResearchOptions(url=hostile.base + "/", max_pages=3, sources={
-        "site": True, "feeds": True, "gdelt": False, "newsapi": False, "gnews": False, "google-news": False})
+        "site": True, "feeds": True, "gdelt": False, "newsapi": False, "gnews": False, "sec": False})
     researcher = Researcher(options, fetcher=fetcher(deadline=1.5))
     run = InThread(researcher.run)
     assert run.finished(within=30) and run.error is None, run.error

@@ -33,7 +33,8 @@ def api(no_gdelt_spacing):
 def research(server: LocalServer, source: str, answer) -> tuple[list, list]:
     """One research run that asks only `source`, which answers `answer` (JSON) with HTTP 200."""
     server.route("/" + source, body=json.dumps(answer), content_type="application/json")
-    sources = {"site": False, "feeds": False, "gdelt": False, "newsapi": False, "gnews": False, source: True}
+    sources = {"site": False, "feeds": False, "gdelt": False, "newsapi": False, "gnews": False, "sec": False,
+               source: True}
     opts = ResearchOptions(name=NAME, sources=sources, keys=dict(KEYS),
                            endpoints={s: f"{server.base}/{s}" for s in ("gdelt", "newsapi", "gnews")})
     result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5, redact=tuple(KEYS.values()))).run()
@@ -124,7 +125,8 @@ def test_malformed_gdelt_items_are_skipped_and_good_ones_kept(api):
     assert [(f.text, f.source_title, f.published) for f in facts] == [
         ("Northwind Robotics lands order", "127.0.0.1", None),
         ("Northwind Robotics hires", "freightwaves.example", None),
-        ("Northwind Robotics in ports", "example.com", "2026-11-01"),
+        # (seendate is when GDELT saw the link: said, not claimed as the publication date)
+        ("Northwind Robotics in ports", "example.com (seen by GDELT on 2026-11-01; publication date unknown)", None),
     ]
 
 

@@ -43,7 +43,9 @@ def test_end_to_end_site_feed_and_news(site):
     assert any("Tacoma factory" in t for t in texts(result, "feed"))
     assert texts(result, "news") == ["Northwind Robotics lands order from Cascadia Cold Chain"]
     gdelt_fact = next(f for f in result.facts if f.kind == "news")
-    assert gdelt_fact.published == "2026-11-05" and gdelt_fact.source_title == "freightwaves.example"
+    # GDELT's seendate is when it saw the link, not a publication date: said so, not claimed.
+    assert gdelt_fact.published is None
+    assert gdelt_fact.source_title == "freightwaves.example (seen by GDELT on 2026-11-05; publication date unknown)"
     # Every fact cites where it came from.
     assert all(f.source_url.startswith(site.base) for f in result.facts)
     # The JavaScript-only page is listed as such, with what its metadata offered.
@@ -110,22 +112,24 @@ def test_newsapi_and_gnews_items_become_news_facts(site):
     assert news_facts["Northwind Robotics hires EMEA sales head"].published == "2026-11-12"
 
 
-def test_google_news_only_when_opted_in(site):
-    rss = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Google News</title><item>"
-           "<title>Northwind Robotics wins safety award - Tacoma Daily</title><link>" + site.base + "/g</link>"
-           "<pubDate>Wed, 12 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>")
-    site.route("/google-news", body=rss, content_type="application/rss+xml")
-    result, _ = run(site)
-    assert site.hits("/google-news") == 0
-    result, _ = run(site, sources={"google-news": True})
-    fact = next(f for f in result.facts if f.text == "Northwind Robotics wins safety award")
-    assert fact.source_title == "Tacoma Daily"
+def test_google_news_is_gone_and_an_old_setting_for_it_is_ignored(site, tmp_path):
+    from app.config import research_options
+    from app.storage.database import open_store
+    from app.storage.repo import WorkspaceRepo
+
+    repo = WorkspaceRepo(open_store(tmp_path / "earned.db").conn)
+    repo.set_setting("research_sources", {"google-news": True, "gdelt": False})
+    options = research_options(repo, "Northwind Robotics", site.base + "/")
+    assert "google-news" not in options.sources and options.sources["gdelt"] is False
+    result, events = run(site, sources=options.sources)
+    assert not any(payload[0] == "google-news" for kind, payload in events if kind == "progress")
 
 
 def test_offline_run_reports_offline(no_gdelt_spacing):
     with LocalServer() as s:
         base = s.base
-    opts = ResearchOptions(name="Northwind", url=base + "/", endpoints={"gdelt": base + "/gdelt"}, crawl_delay=0)
+    opts = ResearchOptions(name="Northwind", url=base + "/", endpoints={"gdelt": base + "/gdelt", "sec": base},
+                           contact="Jo Park jo@example.com", crawl_delay=0)
     result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=3)).run()
     assert result.facts == [] and {e.kind for e in result.errors} == {"offline"}
 

@@ -154,7 +154,7 @@ Mitarbeiter.</p><p>Wir sind für Sie da, wenn es um Ihr Dach geht, und beraten S
 def research(server: LocalServer, name: str | None, **kw):
     options = ResearchOptions(name=name, url=server.base + "/", crawl_delay=0.0,
                               sources={"site": True, "feeds": False, "gdelt": False, "newsapi": False,
-                                       "gnews": False, "google-news": False}, **kw)
+                                       "gnews": False, "sec": False}, **kw)
     return Researcher(options, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
 
 

@@ -8,7 +8,7 @@ from tests.fixtures.http_server import LocalServer
 
 PAGE = ("<html><head><title>Acme Robotics</title></head><body><main><p>Acme Robotics opened a second factory in "
         "Tacoma in September 2026, doubling output to 1,200 forklifts a year.</p></main></body></html>")
-SITE_ONLY = {"site": True, "feeds": False, "gdelt": False, "newsapi": False, "gnews": False, "google-news": False}
+SITE_ONLY = {"site": True, "feeds": False, "gdelt": False, "newsapi": False, "gnews": False, "sec": False}
 
 
 def _run(tmp_path, allow: bool):

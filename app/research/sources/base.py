@@ -1,0 +1,96 @@
+"""What a source module gets for one research run, and the helpers every source shares.
+
+A source module has one entry point:
+
+    def fetch(ctx: SourceContext) -> list[FoundFact]
+
+It asks its API through ctx.api (the source's own rate policy), reads pages through ctx.fetcher (the
+crawler's rules: robots.txt, crawl delay), reports progress through ctx.progress, and raises FetchError
+with a plain message when the source fails (the pipeline lists it; other sources go on). It never
+sees another source's key.
+"""
+from __future__ import annotations
+
+import html
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urlsplit
+
+from .. import names
+from ..facts import FoundFact
+from ..fetcher import Fetcher
+from . import Source
+from .api import ApiClient, Clock
+
+
+@dataclass(frozen=True)
+class Board:
+    """A public job board the company's site links to or embeds: ("greenhouse", "acme")."""
+    ats: str  # a hiring source's name
+    token: str  # the board's name in that system
+    found_on: str = ""  # the page that links to it
+
+
+@dataclass
+class SourceContext:
+    source: Source
+    fetcher: Fetcher
+    company: str  # the company's name (the rep's, else the site's)
+    website: str | None = None  # the company's site, when known
+    key: str = ""  # the source's API key ("" when it needs none)
+    settings: dict = field(default_factory=dict)  # base URLs by source name, from the workspace's settings
+    contact: str = ""  # the rep's contact (the SEC requires one in the User-Agent)
+    boards: list[Board] = field(default_factory=list)  # job boards found on the site (hiring sources)
+    job_postings: list[dict] = field(default_factory=list)  # JobPosting JSON-LD found on the site
+    progress: Callable[[str], None] = lambda text: None
+    clock: Clock | None = None  # tests pass a fake one
+    parser: object = None  # a worker.ParseWorker to read pages in a child process (None: in this one)
+    _api: ApiClient | None = None
+
+    @property
+    def api(self) -> ApiClient:
+        if self._api is None:
+            self._api = ApiClient(self.fetcher, self.source, self.clock)
+        return self._api
+
+    @property
+    def base_url(self) -> str:
+        return self.source.base_url(self.settings)
+
+    @property
+    def cancel(self) -> threading.Event:
+        return self.fetcher.cancel
+
+
+def names_company(ctx_or_name, text: str) -> bool:
+    """Whether text names the company: whole words, legal endings ignored ("Acme, Inc." is "Acme"),
+    so "General Motors" is not "general election"."""
+    name = ctx_or_name.company if isinstance(ctx_or_name, SourceContext) else ctx_or_name
+    return names.company([name]).named_in(text)
+
+
+def plain(value) -> str:
+    """A text field from an API as one line: HTML entities unescaped ("AT&amp;T" -> "AT&T"), tags
+    and extra spaces gone; anything that is not text is nothing."""
+    if not isinstance(value, str):
+        return ""
+    text = html.unescape(html.unescape(value)) if "&" in value else value
+    if "<" in text:
+        text = re.sub(r"<[^>]{0,500}>", " ", text)
+    return " ".join(text.split())
+
+
+def link(value) -> str:
+    """An http(s) link to cite, or nothing: a fact must point at a page the rep can open."""
+    url = value.strip() if isinstance(value, str) else ""
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
+
+
+def domain(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+__all__ = ["Board", "FoundFact", "SourceContext", "domain", "link", "names_company", "plain"]

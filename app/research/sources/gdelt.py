@@ -1,0 +1,75 @@
+"""GDELT DOC 2.0 article search (https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/): free, no key.
+
+What its documentation and behaviour ask of a client:
+- at most one request every 5 seconds (RatePolicy in the registry; retries included);
+- a bad query is answered HTTP 200 with a plain-text or HTML sentence, not JSON: that sentence is
+  what the rep sees;
+- its JSON sometimes carries invalid escapes ("\\'") or raw control characters in titles: read
+  leniently rather than dropping the whole batch;
+- `seendate` is when GDELT saw the URL, not when the article was published: shown as such.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from html import unescape
+from urllib.parse import quote_plus
+
+from ..errors import FetchError
+from ..facts import FoundFact
+from .base import SourceContext, domain, link, plain
+from .news_items import NewsItem, article_list, facts, kind_of
+
+MAX_RECORDS = 25
+TIMESPAN = "3months"
+_BAD_ESCAPE = re.compile(r'\\(?!["\\/bfnrtu])')
+
+
+def fetch(ctx: SourceContext) -> list[FoundFact]:
+    query = quote_plus(f'"{ctx.company}"')
+    url = (f"{ctx.base_url}?query={query}&mode=ArtList&format=json&maxrecords={MAX_RECORDS}"
+           f"&timespan={TIMESPAN}&sort=DateDesc")
+    got = ctx.api.get(url)
+    return facts(items(got.body, url), ctx.company)
+
+
+def items(body: bytes, url: str) -> list[NewsItem]:
+    data = _read(body, url)
+    out = []
+    for a in article_list(data, url, "GDELT"):
+        title, where = plain(a.get("title")), link(a.get("url"))
+        if title and where:
+            out.append(NewsItem(title, "", where, plain(a.get("domain")) or domain(where), None,
+                                seen=_seen(a.get("seendate"))))
+    return out
+
+
+def _read(body: bytes, url: str) -> dict:
+    text = body.decode("utf-8", "replace").strip()
+    if not text.startswith(("{", "[")):
+        # GDELT's way of saying the query is wrong (too short, too common, bad characters): a sentence.
+        said = " ".join(unescape(re.sub(r"<[^>]{0,300}>", " ", text)).split())[:300]
+        raise FetchError("http-status", url, f"GDELT said: {said}" if said else "GDELT sent an empty answer.")
+    try:
+        data = json.loads(text, strict=False)  # (strict=False: raw control characters inside strings)
+    except ValueError:
+        try:
+            data = json.loads(_BAD_ESCAPE.sub("", text), strict=False)  # "\\'" means "'"
+        except ValueError as e:
+            raise FetchError("parse-failed", url, f"GDELT sent JSON that could not be read ({e.args[0][:80]}).") \
+                from None
+    if not isinstance(data, dict):
+        raise FetchError("parse-failed", url, f"GDELT's answer was {kind_of(data)}, not the object its "
+                                              "documentation describes, so its news could not be read.")
+    return data
+
+
+def _seen(value) -> str | None:
+    """"20261103T101500Z" -> "2026-11-03" (when GDELT saw the URL)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value[:8], "%Y%m%d").date().isoformat()
+    except ValueError:
+        return None
