@@ -569,12 +569,14 @@ def _address(value: Any) -> str | None:
     return ", ".join(dict.fromkeys(parts)) or _text(value.get("name"))
 
 
-def _articles(objects: list[dict]) -> tuple[dict, ...]:
-    """Article-type objects at the top level and in blog / list / page containers, deduplicated."""
+def _nested(objects: list[dict], wanted, keys: tuple[str, ...], limit: int, inside_found: bool) -> list[dict]:
+    """Objects of the wanted types at the top level and inside list / page containers (under keys), at
+    most three levels down and at most limit of them: a page's JSON-LD is the site's to shape.
+    inside_found: look inside a found object too (a blog page that is itself an Article lists posts)."""
     found: list[dict] = []
 
     def visit(value: Any, depth: int) -> None:
-        if depth > 3 or len(found) >= 100:
+        if depth > 3 or len(found) >= limit:
             return
         if isinstance(value, list):
             for item in value:
@@ -582,13 +584,22 @@ def _articles(objects: list[dict]) -> tuple[dict, ...]:
             return
         if not isinstance(value, dict):
             return
-        if jsonld_types(value) & _ARTICLE_TYPES:
+        if jsonld_types(value) & wanted:
             found.append(value)
-        for key in ("mainEntity", "blogPost", "blogPosts", "itemListElement", "item", "hasPart"):
+            if not inside_found:
+                return
+        for key in keys:
             if key in value:
                 visit(value[key], depth + 1)
 
     visit(objects, 0)
+    return found
+
+
+def _articles(objects: list[dict]) -> tuple[dict, ...]:
+    """Article-type objects at the top level and in blog / list / page containers, deduplicated."""
+    found = _nested(objects, _ARTICLE_TYPES, ("mainEntity", "blogPost", "blogPosts", "itemListElement", "item",
+                                              "hasPart"), 100, inside_found=True)
     seen: set[tuple] = set()
     result = []
     for obj in found:
@@ -608,25 +619,8 @@ def _articles(objects: list[dict]) -> tuple[dict, ...]:
 def _job_postings(objects: list[dict], by_id: dict[str, dict]) -> tuple[dict, ...]:
     """JobPosting objects at the top level and in list / page containers, as plain records (they cross
     into the research process, so nothing but strings), deduplicated."""
-    found: list[dict] = []
-
-    def visit(value: Any, depth: int) -> None:
-        if depth > 3 or len(found) >= 200:
-            return
-        if isinstance(value, list):
-            for item in value:
-                visit(item, depth)
-            return
-        if not isinstance(value, dict):
-            return
-        if "JobPosting" in jsonld_types(value):
-            found.append(value)
-            return
-        for key in ("mainEntity", "itemListElement", "item", "hasPart", "about"):
-            if key in value:
-                visit(value[key], depth + 1)
-
-    visit(objects, 0)
+    found = _nested(objects, {"JobPosting"}, ("mainEntity", "itemListElement", "item", "hasPart", "about"), 200,
+                    inside_found=False)
     seen: set[tuple] = set()
     result = []
     for obj in found:

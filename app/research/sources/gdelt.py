@@ -10,7 +10,6 @@ What its documentation and behaviour ask of a client:
 """
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from html import unescape
@@ -19,11 +18,10 @@ from urllib.parse import quote_plus
 from ..errors import FetchError
 from ..facts import FoundFact
 from .base import SourceContext, domain, link, plain
-from .news_items import NewsItem, article_list, facts, kind_of
+from .news_items import NewsItem, article_list, facts, json_object
 
 MAX_RECORDS = 25
 TIMESPAN = "3months"
-_BAD_ESCAPE = re.compile(r'\\(?!["\\/bfnrtu])')
 
 
 def fetch(ctx: SourceContext) -> list[FoundFact]:
@@ -51,18 +49,7 @@ def _read(body: bytes, url: str) -> dict:
         # GDELT's way of saying the query is wrong (too short, too common, bad characters): a sentence.
         said = " ".join(unescape(re.sub(r"<[^>]{0,300}>", " ", text)).split())[:300]
         raise FetchError("http-status", url, f"GDELT said: {said}" if said else "GDELT sent an empty answer.")
-    try:
-        data = json.loads(text, strict=False)  # (strict=False: raw control characters inside strings)
-    except ValueError:
-        try:
-            data = json.loads(_BAD_ESCAPE.sub("", text), strict=False)  # "\\'" means "'"
-        except ValueError as e:
-            raise FetchError("parse-failed", url, f"GDELT sent JSON that could not be read ({e.args[0][:80]}).") \
-                from None
-    if not isinstance(data, dict):
-        raise FetchError("parse-failed", url, f"GDELT's answer was {kind_of(data)}, not the object its "
-                                              "documentation describes, so its news could not be read.")
-    return data
+    return json_object(body, url, "GDELT", lenient=True)
 
 
 def _seen(value) -> str | None:

@@ -7,6 +7,7 @@ articles "[Removed]": they are dropped.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +19,7 @@ from .api import said
 from .base import domain, link, names_company, plain
 
 MAX_ITEMS = 10
+_BAD_ESCAPE = re.compile(r'\\(?!["\\/bfnrtu])')
 
 
 @dataclass(frozen=True)
@@ -57,17 +59,25 @@ def facts(items: list[NewsItem], company: str) -> list[FoundFact]:
     return out
 
 
-def json_object(body: bytes, url: str, label: str) -> dict:
-    """The answer as a JSON object, or a plain FetchError saying what came instead."""
+def json_object(body: bytes, url: str, label: str, lenient: bool = False) -> dict:
+    """The answer as a JSON object, or a plain FetchError saying what came instead. lenient: raw control
+    characters inside strings and invalid escapes ("\\'") are read rather than losing the whole answer."""
     text = body.decode("utf-8", "replace").strip()
     if text and not text.startswith(("{", "[", "<")):
         # An API talking in plain text (an error, throttling): what it said is the message.
         raise FetchError("http-status", url, f"{label} said: {said(body)}")
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=not lenient)
     except ValueError as e:
-        raise FetchError("parse-failed", url, f"{label} sent an answer that is not valid JSON ({e.args[0][:80]}).") \
-            from None
+        data, error = None, e
+        if lenient:
+            try:
+                data = json.loads(_BAD_ESCAPE.sub("", text), strict=False)  # "\\'" means "'"
+            except ValueError as e2:
+                error = e2
+        if data is None:
+            raise FetchError("parse-failed", url, f"{label} sent an answer that is not valid JSON "
+                                                  f"({error.args[0][:80]}).") from None
     if not isinstance(data, dict):
         raise FetchError("parse-failed", url, f"{label}'s answer was {kind_of(data)}, not the object its "
                                               "documentation describes, so its news could not be read.")
