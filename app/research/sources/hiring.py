@@ -144,7 +144,7 @@ def board_facts(jobs: list[Job], company: str, where: str, page: str, total: int
     source_title = f"Jobs at {company} ({where})"
     newest, word = _newest(jobs)
     facts = [FoundFact("hiring", _summary(jobs, company, where, total, newest, word), page, source_title, newest,
-                       "en", score=_recency(newest))]
+                       "en", score=rank.recency(newest))]
     if len(jobs) > 1:  # (one role: the summary names it)
         for group in _notable(jobs)[:MAX_ROLES]:
             job = group[0]
@@ -158,7 +158,7 @@ def board_facts(jobs: list[Job], company: str, where: str, page: str, total: int
                         f"{_place(job.location) if same_place else ''}{tail}")
             dated = job.posted or job.updated
             facts.append(FoundFact("hiring", text, job.url or page, source_title, dated, "en",
-                                   score=max(rank.SHOW_AT, _recency(dated) - 1.0)))
+                                   score=max(rank.SHOW_AT, rank.recency(dated) - 1.0)))
     return facts
 
 
@@ -269,11 +269,3 @@ def _article(text: str) -> str:
     return "an" if first[:1].lower() in "aeiou" else "a"
 
 
-def _recency(published: str | None) -> float:
-    """As news (pipeline._recency): a role posted this month is as good a reason to write as fresh news;
-    a year-old board is an ordinary fact."""
-    try:
-        age = (date.today() - date.fromisoformat((published or "")[:10])).days
-    except ValueError:
-        return rank.SHOW_AT
-    return 10.0 if age <= 30 else 8.0 if age <= 90 else 6.0 if age <= 365 else rank.SHOW_AT

@@ -98,7 +98,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _PERIODIC = {"10-K": ("annual report", "year"), "20-F": ("annual report", "year"),
              "10-Q": ("quarterly report", "quarter")}
 
-# What a fact is worth next to the rest (pipeline._recency's scale: 10 fresh news ... rank.SHOW_AT).
+# What a fact is worth next to the rest (rank.recency's scale: 10 fresh news ... rank.SHOW_AT).
 PROFILE_SCORE = 7.0  # what the company is, on the record: above a year-old item, below fresh news
 PERIODIC_CAP = 6.0  # a 10-Q arrives every quarter: routine, however fresh
 
@@ -344,14 +344,15 @@ def facts(filer: Filer, data: dict, rep_name: str, now: datetime) -> list[FoundF
             items = [i for i in items if i != "9.01"]  # the exhibits that come with the news are not news
         events = "; ".join(_item(i) for i in items)
         text = f"{name} filed an 8-K on {row['filingDate']}{': ' + events if events else ''}."
-        found.append(_filing_fact(filer, row, name, text, _recency(row["filingDate"], today)))
+        found.append(_filing_fact(filer, row, name, text, rank.recency(row["filingDate"].isoformat(), today)))
     for form, (what, period) in _PERIODIC.items():
         row = next((r for r in rows if r["form"] == form), None)
         if row is None or (form == "20-F" and any(r["form"] == "10-K" for r in rows)):
             continue
         ended = f" for the {period} ended {row['reportDate']}" if row["reportDate"] else ""
         text = f"{name} filed its {what} ({form}){ended} on {row['filingDate']}."
-        found.append(_filing_fact(filer, row, name, text, min(PERIODIC_CAP, _recency(row["filingDate"], today))))
+        score = min(PERIODIC_CAP, rank.recency(row["filingDate"].isoformat(), today))
+        found.append(_filing_fact(filer, row, name, text, score))
     return found
 
 
@@ -439,12 +440,6 @@ def _display_name(sec_name: str, rep_name: str) -> str:
     if any(c.islower() for c in sec_name) or key(rep_name) != key(sec_name):
         return sec_name
     return rep_name.strip()
-
-
-def _recency(filed: date, today: date) -> float:
-    """pipeline._recency, against the run's own today (a fixed one in tests)."""
-    age = (today - filed).days
-    return 10.0 if age <= 30 else 8.0 if age <= 90 else 6.0 if age <= 365 else rank.SHOW_AT
 
 
 # -- errors ---------------------------------------------------------------------------------------
