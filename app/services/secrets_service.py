@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from app.research.sources import KEY_SOURCES  # the registry: light, no source module loaded
 
 from .tasks import TaskRunner
 from .workspace_service import user_message
@@ -37,7 +38,7 @@ class SecretsService(QObject):
             if not self.store.available():
                 return {}
             return {name: masked(self.store.get(name) or "") if self.store.get(name) else ""
-                    for name in ("newsapi", "gnews")}
+                    for name in KEY_SOURCES}
 
         self._runner.run(work, self.status_loaded.emit, lambda e: self.failed.emit(user_message(e, "reading keys")))
 
