@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules with their levels, thresholds and sources")
     rules.add_argument("--json", action="store_true")
 
+    srcs = sub.add_parser("sources", help="list the research sources: what each sends, its terms and limits")
+    srcs.add_argument("--json", action="store_true")
+
     research = sub.add_parser("research", help="gather citable facts from a company's site, feeds and the news")
     research.add_argument("--name", help="company name (used for news search)")
     research.add_argument("--url", help="company website, e.g. https://example.com")
@@ -88,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     research.add_argument("--max-pages", type=int, default=8, help="most pages of the site to read (default 8)")
     research.add_argument("--save", type=int, metavar="PROSPECT_ID", help="save the facts to this prospect")
     research.add_argument("--json", action="store_true", help="print one JSON object")
+    research.add_argument("--all", action="store_true", help="research every prospect in the workspace, a few "
+                          "sites at a time; goes on with an unfinished list if there is one")
+    research.add_argument("--concurrency", type=int, help="with --all: sites researched at a time (default 4)")
 
     imp = sub.add_parser("import-csv", help="import prospects from a CSV file (company, website, contact, role, notes)")
     imp.add_argument("file")
@@ -269,6 +275,8 @@ def _research(args) -> int:
     from app.research.worker import ParseWorker
     from app.config import research_options
 
+    if args.all or args.concurrency is not None:
+        return _research_all(args)
     name, url = (args.name or "").strip(), (args.url or "").strip()
     if not name and not url:
         raise UsageError("give --name or --url (or both): who should Earned research?")
@@ -301,7 +309,7 @@ def _research(args) -> int:
         with repo.transaction():
             for f in result.facts:
                 _, created = repo.add_fact(args.save, f.kind, f.text, f.source_url, f.source_title, f.published,
-                                           f.lang, f.off_site, f.score)
+                                           f.lang, f.off_site, f.score, f.snapshot)
                 saved += created
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
@@ -320,11 +328,105 @@ def _research(args) -> int:
                 print(f"- {e.source}: {e.kind}: {e.message}")
         if args.save is not None:
             print(f"\nSaved {saved} new fact(s) to prospect {args.save}.")
-    if not result.facts and result.errors and not result.cancelled:
-        print(f"earned: research found nothing: {len(result.errors)} source(s) failed "
-              f"({', '.join(sorted({e.source for e in result.errors}))}).", file=sys.stderr)
+    failed = [e for e in result.errors if e.kind != "needs-setting"]  # (a source skipped until set up)
+    if not result.facts and failed and not result.cancelled:
+        print(f"earned: research found nothing: {len(failed)} source(s) failed "
+              f"({', '.join(sorted({e.source for e in failed}))}).", file=sys.stderr)
         return EXIT_FAIL
     return EXIT_OK
+
+
+def _outcome_line(outcome) -> str:
+    """One finished prospect of research --all, as a line."""
+    what = {"done": f"{outcome.facts} fact{'s' if outcome.facts != 1 else ''}"
+                    + (f", {outcome.errors} problem{'s' if outcome.errors != 1 else ''}" if outcome.errors else ""),
+            "failed": outcome.message,
+            "cancelled": f"kept {outcome.facts} fact{'s' if outcome.facts != 1 else ''}"}.get(outcome.state, "")
+    return f"{outcome.state:<9}  {outcome.company} (#{outcome.prospect_id}): {what}"
+
+
+def _research_all(args) -> int:
+    """research --all: every prospect through the workspace's research queue (an unfinished one goes on);
+    a line per prospect as it finishes. Ctrl-C cancels and keeps every fact found (saved as found)."""
+    import threading
+
+    from app.config import research_options
+    from app.research.batch import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, BatchResearcher
+    from app.storage.research_queue import ResearchQueueRepo
+
+    if not args.all:
+        raise UsageError("--concurrency goes with --all.")
+    if args.name or args.url or args.save is not None:
+        raise UsageError("--all researches every prospect in the workspace and saves to each; it can't be combined "
+                         "with --name, --url or --save (those research one company).")
+    if args.max_pages < 1 or args.max_pages > 50:
+        raise UsageError("--max-pages must be between 1 and 50.")
+    if args.concurrency is not None and not 1 <= args.concurrency <= MAX_CONCURRENCY:
+        raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}.")
+    repo = _open_repo()
+    queue = ResearchQueueRepo(repo.conn)
+    queue.recover()  # what a crash (or a closed window) left running goes back in the queue
+    if queue.has_pending():
+        left = queue.counts()["queued"]
+        print(f"earned: going on with the research queue: {left} prospect(s) left.", file=sys.stderr)
+    elif not queue.enqueue_all():
+        print("earned: no prospects to research; add some with: earned prospect add, or earned import-csv",
+              file=sys.stderr)
+        return EXIT_OK
+    concurrency = args.concurrency or int(repo.get_setting("research_concurrency", DEFAULT_CONCURRENCY))
+    options = research_options(repo, None, None, args.max_pages, news=not args.no_news)
+    printing = threading.Lock()
+
+    def on_event(prospect_id, kind, payload):
+        if kind == "finished" and not args.json:
+            with printing:
+                print(_outcome_line(payload), flush=True)
+
+    def save(prospect_id, f):  # each fact as it is found: Ctrl-C or a crash keeps it
+        repo.add_fact(prospect_id, f.kind, f.text, f.source_url, f.source_title, f.published, f.lang, f.off_site,
+                      f.score, getattr(f, "snapshot", None))
+
+    batch = BatchResearcher(queue, options, save, concurrency=concurrency, on_event=on_event)
+    ended: list = []
+    finished = threading.Event()  # (not Thread.join: Ctrl-C during a join can leave the thread looking ended)
+
+    def run_batch():
+        try:
+            ended.append(batch.run())
+        except Exception as e:  # noqa: BLE001 - raised again below, on the main thread
+            ended.append(e)
+        finally:
+            finished.set()
+
+    threading.Thread(target=run_batch, name="earned-research-all", daemon=True).start()
+    interrupted = False
+    try:
+        while not finished.wait(0.2):  # short waits: Ctrl-C reaches this thread between them
+            pass
+    except KeyboardInterrupt:
+        interrupted = True
+        print("earned: cancelling; every fact found so far is kept…", file=sys.stderr, flush=True)
+        batch.cancel()
+        finished.wait()
+    summary = ended[0]
+    if isinstance(summary, Exception):
+        raise summary
+    items = queue.items()
+    count = {state: sum(1 for i in items if i.state == state) for state in ("done", "failed", "cancelled", "queued")}
+    if args.json:
+        print(json.dumps({"prospects": [{"id": i.prospect_id, "company": i.company, "website": i.website,
+                                         "state": i.state, "facts": i.facts, "errors": i.errors,
+                                         "message": i.message} for i in items], **count}, ensure_ascii=False))
+    else:
+        print(f"\n{count['done']} done, {count['failed']} failed"
+              + (f", {count['cancelled']} cancelled" if count["cancelled"] else "")
+              + (f", {count['queued']} still queued" if count["queued"] else "")
+              + f"; {sum(i.facts for i in items)} fact(s) found.")
+    for problem in summary.problems:
+        print(f"earned: research of the list stopped: {redact(problem)}", file=sys.stderr)
+    if interrupted or summary.cancelled:
+        return 130
+    return EXIT_OK if count["done"] == len(items) else EXIT_FAIL
 
 
 def _import_csv(args) -> int:
@@ -391,8 +493,22 @@ def _restore(args) -> int:
     return EXIT_OK
 
 
+def _sources(args) -> int:
+    from app.research.sources import SOURCES, describe
+
+    if args.json:
+        print(json.dumps([{"name": s.name, "label": s.label, "group": s.group, "needs_key": s.needs_key,
+                           "needs_contact": s.needs_contact, "on_by_default": s.default_on, "sends": s.sends,
+                           "terms": s.terms, "min_seconds_between_requests": s.rate.min_interval,
+                           "url": s.default_url, "env": s.env, "docs": s.docs} for s in SOURCES], indent=2))
+    else:
+        for s in SOURCES:
+            print(describe(s))
+    return EXIT_OK
+
+
 COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys, "check": _check, "rules": _rules,
-            "research": _research, "import-csv": _import_csv, "export": _export, "backup": _backup,
+            "sources": _sources, "research": _research, "import-csv": _import_csv, "export": _export, "backup": _backup,
             "restore": _restore}
 
 

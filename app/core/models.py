@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PROSPECT_STATUSES = ("new", "researching", "contacted", "follow-up due", "replied", "disqualified")
-FACT_KINDS = ("news", "site", "feed", "note")
+FACT_KINDS = ("news", "site", "feed", "hiring", "filing", "note")
+# Kinds dated by when they happened (freshness is judged like news), not by when a page was written.
+DATED_KINDS = ("news", "feed", "hiring", "filing")
 MESSAGE_KINDS = ("first-touch", "follow-up")
 
 
@@ -42,6 +44,17 @@ class Fact:
     lang: str | None = None  # the language the text is in ("en", "de", ...); None when unknown
     off_site: bool = False  # from a website that never names the prospect's company
     score: float | None = None  # research's usefulness score (higher first); None for notes
+    # The snapshot of the article the fact quotes (all four set, or none): the sentences as read, the
+    # page and the time they were read (kept when the fact is refreshed), and the sha256 of the
+    # article's text as read.
+    quote: str | None = None
+    quote_url: str | None = None
+    quote_retrieved_at: str | None = None
+    quote_sha256: str | None = None
+
+    @property
+    def has_snapshot(self) -> bool:
+        return bool(self.quote)
 
     def as_check_dict(self) -> dict:
         """The shape the rule engine takes (see app.compose.check_text)."""

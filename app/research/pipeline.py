@@ -94,6 +94,7 @@ class Researcher:
         self._site_read = threading.Event()
         self._boards: list[Board] = []
         self._job_postings: list[tuple[dict, str]] = []  # JobPosting JSON-LD, with the page it is on
+        self._articles_left = options.read_articles  # news articles still to read and quote this run
 
     # -- reporting -----------------------------------------------------------------
     # Everything reported passes through redact(): an API may echo its key back (in an error, a link,
@@ -458,9 +459,29 @@ class Researcher:
                             self.options.endpoints, self.options.contact, boards,
                             progress=lambda text: self._progress(src.name, text), parser=self.parser)
         found = src.load().fetch(ctx)
+        if src.group == "news":
+            found = self._quote_articles(src, found, name)
         for fact in found:
             self._fact(fact)
         self._progress(src.name, f"done: {len(found)} fact(s)")
+
+    def _quote_articles(self, src: Source, found: list[FoundFact], name: str) -> list[FoundFact]:
+        """The freshest items of the run (options.read_articles in all, across the news sources): the
+        article itself, read like a website, so the fact quotes what happened (and keeps a snapshot);
+        the headline when the article can't be read or doesn't say."""
+        from .articles import quoted_fact
+
+        out = list(found)
+        for i in sorted(range(len(out)), key=lambda i: -(out[i].score or 0)):
+            with self._lock:
+                if self._articles_left <= 0:
+                    break
+                self._articles_left -= 1
+            self._progress(src.name, f"reading the article: {out[i].headline or out[i].text}")
+            quoted = quoted_fact(self.fetcher, self.parser, out[i], name)
+            if quoted is not None:
+                out[i] = quoted
+        return out
 
 
 def _redacted(text: str | None) -> str | None:

@@ -22,7 +22,7 @@ from .errors import Cancelled, FetchError
 CALL_TIMEOUT = 20.0  # seconds one parse may take: the slowest real page we know takes well under 1 s
 POLL = 0.05  # how often a waiting call looks at Cancel
 # What the child imports before its first call, so the first page doesn't pay for it mid-run.
-PRELOAD = ("app.research.extract", "app.research.feeds", "app.research.discover")
+PRELOAD = ("app.research.extract", "app.research.feeds", "app.research.discover", "app.research.articles")
 
 
 class ParseTimeout(FetchError):

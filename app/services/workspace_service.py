@@ -167,7 +167,7 @@ class WorkspaceService(QObject):
             "saving research",
             lambda: self._require_repo().add_fact(prospect_id, fact.kind, fact.text, fact.source_url,
                                                   fact.source_title, fact.published, fact.lang, fact.off_site,
-                                                  fact.score)[0],
+                                                  fact.score, fact.snapshot)[0],
             self.fact_added.emit,
         )
 

@@ -7,14 +7,16 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from app.core.models import Prospect
+from app.core.models import Fact, Prospect
 
 from .repo import WorkspaceRepo
 from .safe_files import refuse_workspace, require_folder, write_atomically
 
-KIND_TITLES = (("news", "News"), ("feed", "From their feeds"), ("site", "From their website"), ("note", "Your notes"))
+KIND_TITLES = (("news", "News"), ("hiring", "Hiring"), ("filing", "Filings"), ("feed", "From their feeds"),
+               ("site", "From their website"), ("note", "Your notes"))
+# The snapshot's columns come last: a spreadsheet built on the older columns still finds them where they were.
 CSV_FIELDS = ("prospect_id", "company", "fact_id", "kind", "text", "source_title", "source_url", "published",
-              "retrieved_at", "pinned")
+              "retrieved_at", "pinned", "quote", "quote_url", "quote_retrieved_at", "quote_sha256")
 
 
 def _md(text: str) -> str:
@@ -34,6 +36,17 @@ def _md_source(title: str, url: str) -> str:
     if urlsplit(url.strip()).scheme.lower() in ("http", "https"):
         return f" ([{_md(title or url)}]({_md_url(url.strip())}))"
     return f" (source: {_md(title)})" if title else ""
+
+
+def _md_snapshot(fact: Fact) -> str:
+    """Where a quoted fact's sentences were read: the quote, the page, when, and the text's hash."""
+    url = (fact.quote_url or "").strip()
+    if urlsplit(url).scheme.lower() in ("http", "https"):
+        where = f"[{_md(urlsplit(url).hostname or url)}]({_md_url(url)})"
+    else:
+        where = _md(url) or "the source"
+    return (f"Quoted from {where} on {_md(fact.quote_retrieved_at or '')}: “{_md(fact.quote or '')}” "
+            f"(sha256 of the article's text: {fact.quote_sha256})")
 
 
 def _prospects(repo: WorkspaceRepo, prospect_id: int | None) -> list[Prospect]:
@@ -57,6 +70,8 @@ def to_markdown(repo: WorkspaceRepo, prospect_id: int | None = None) -> str:
                 cite = _md_source(f.source_title, f.source_url)
                 date = f", {f.published[:10]}" if f.published else ""
                 out.append(f"- {_md(f.text)}{cite}{date} [^{f.id}]")
+                if f.quote:
+                    out.append(f"  - {_md_snapshot(f)}")
         touches = repo.list_touches(p.id)
         if touches:
             out.append("\n## Sent messages\n")
@@ -76,7 +91,9 @@ def to_csv(repo: WorkspaceRepo, prospect_id: int | None = None) -> str:
     for p in _prospects(repo, prospect_id):
         for f in repo.list_facts(p.id):
             writer.writerow([_cell(v) for v in (p.id, p.company, f.id, f.kind, f.text, f.source_title, f.source_url,
-                                                f.published or "", f.retrieved_at, int(f.pinned))])
+                                                f.published or "", f.retrieved_at, int(f.pinned), f.quote or "",
+                                                f.quote_url or "", f.quote_retrieved_at or "",
+                                                f.quote_sha256 or "")])
     return buffer.getvalue()
 
 

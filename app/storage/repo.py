@@ -9,7 +9,7 @@ import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from app.core.dates import add_business_days, now_iso
 from app.core.errors import InputError, StoreBusy
@@ -18,6 +18,9 @@ from app.core.text import MAX_NOTE_CHARS, sanitize
 from app.core.validate import note_input, prospect_input
 
 from . import database
+
+if TYPE_CHECKING:
+    from app.research.facts import Snapshot
 
 DEFAULT_FOLLOW_UP_DAYS = 3
 SEARCH_INDEX_REBUILT = ("The search index of your facts was damaged; Earned rebuilt it from the facts themselves. "
@@ -72,8 +75,30 @@ def _fact(row: sqlite3.Row) -> Fact:
         id=row["id"], prospect_id=row["prospect_id"], kind=row["kind"], text=row["text"],
         source_url=row["source_url"], source_title=row["source_title"], published=row["published"],
         retrieved_at=row["retrieved_at"], pinned=bool(row["pinned"]), discarded=bool(row["discarded"]),
-        lang=row["lang"], off_site=bool(row["off_site"]), score=row["score"],
+        lang=row["lang"], off_site=bool(row["off_site"]), score=row["score"], quote=row["quote"],
+        quote_url=row["quote_url"], quote_retrieved_at=row["quote_retrieved_at"], quote_sha256=row["quote_sha256"],
     )
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def snapshot_values(snapshot) -> tuple[str, str, str, str] | None:
+    """(quote, url, retrieved_at, sha256) of a snapshot: a research.facts.Snapshot, any object with
+    those attributes, or a dict with those keys; None for none."""
+    if snapshot is None:
+        return None
+    get = snapshot.get if isinstance(snapshot, dict) else lambda name: getattr(snapshot, name, None)
+    quote, _ = sanitize(str(get("quote") or ""))
+    quote = " ".join(quote.split())[:MAX_NOTE_CHARS]
+    url = str(get("url") or "").strip()
+    retrieved_at = str(get("retrieved_at") or "").strip()
+    digest = str(get("sha256") or "").strip().lower()
+    if not quote:
+        return None  # nothing was quoted: no snapshot to keep
+    if not retrieved_at or not _SHA256.fullmatch(digest):
+        raise InputError("A quote's snapshot needs the time it was read and the sha256 of the text it was read in.")
+    return quote, url, retrieved_at, digest
 
 
 def _touch(row: sqlite3.Row) -> Touch:
@@ -155,8 +180,11 @@ class WorkspaceRepo:
     def add_fact(
         self, prospect_id: int, kind: str, text: str, source_url: str = "", source_title: str = "",
         published: str | None = None, lang: str | None = None, off_site: bool = False, score: float | None = None,
+        snapshot: "Snapshot | dict | None" = None,
     ) -> tuple[Fact, bool]:
-        """Save a fact; the same text again refreshes the existing one. Returns (fact, created)."""
+        """Save a fact; the same text again refreshes the existing one. Returns (fact, created).
+        snapshot: where a quoted fact's sentences were read (see snapshot_values); a refresh without one
+        keeps the saved snapshot, with its own time."""
         if kind not in FACT_KINDS:
             raise InputError(f"Unknown fact kind {kind!r}; use one of {', '.join(FACT_KINDS)}.")
         self.get_prospect(prospect_id)
@@ -166,6 +194,9 @@ class WorkspaceRepo:
             raise InputError("A fact needs some text.")
         digest = content_hash(text)
         stamp = now_iso()
+        snap = snapshot_values(snapshot)
+        if snap is not None and not snap[1]:
+            snap = (snap[0], source_url, *snap[2:])  # the quote was read on the fact's own page
         existing = self.conn.execute(
             "SELECT id FROM facts WHERE prospect_id = ? AND content_hash = ?", (prospect_id, digest)
         ).fetchone()
@@ -176,11 +207,16 @@ class WorkspaceRepo:
                 " lang = COALESCE(?, lang), off_site = ?, score = COALESCE(?, score) WHERE id = ?",
                 (stamp, source_url, source_title, published, lang, int(off_site), score, existing["id"]),
             )
+            if snap is not None:  # a newer reading replaces the snapshot whole, never in part
+                self.conn.execute("UPDATE facts SET quote = ?, quote_url = ?, quote_retrieved_at = ?, quote_sha256 = ?"
+                                  " WHERE id = ?", (*snap, existing["id"]))
             return self.get_fact(existing["id"]), False
         cur = self.conn.execute(
             "INSERT INTO facts (prospect_id, kind, text, source_url, source_title, published, retrieved_at,"
-            " content_hash, lang, off_site, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (prospect_id, kind, text, source_url, source_title, published, stamp, digest, lang, int(off_site), score),
+            " content_hash, lang, off_site, score, quote, quote_url, quote_retrieved_at, quote_sha256)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (prospect_id, kind, text, source_url, source_title, published, stamp, digest, lang, int(off_site), score,
+             *(snap or (None,) * 4)),
         )
         return self.get_fact(cur.lastrowid), True
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QToolTip,
 )
 
-from app.core.models import Fact
+from app.core.models import DATED_KINDS, Fact
 
 from .qt_text import plain_tooltip, qt_pos
 
@@ -24,11 +24,13 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 MAX_LINES = 5
 PAD = 6
 AGE_COLORS = {"fresh": "#1d6b2f", "getting old": "#9a6700", "stale": "#b3261e"}
+KIND_LABELS = {"news": "NEWS", "feed": "FEED", "site": "SITE", "hiring": "HIRING", "filing": "FILING", "note": "NOTE"}
 
 
 def age_badge(fact: Fact, today: date, news_days: int = 90, site_days: int = 365) -> str | None:
-    """fresh / getting old / stale, by the limits of the fresh-facts rule; notes never age."""
-    limit = {"news": news_days, "feed": news_days, "site": site_days}.get(fact.kind)
+    """fresh / getting old / stale, by the limits of the fresh-facts rule; notes never age. Job
+    postings and filings are dated by when they happened, like news."""
+    limit = news_days if fact.kind in DATED_KINDS else site_days if fact.kind == "site" else None
     if not limit or not fact.published:
         return None
     try:
@@ -44,8 +46,18 @@ def domain(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
+def snapshot_line(fact: Fact) -> str | None:
+    """Where a quoted fact's sentences were read ("Quoted from example.com on 2026-03-02"); None
+    for a fact that quotes nothing."""
+    if not fact.quote:
+        return None
+    host = domain(fact.quote_url or fact.source_url or "") or "its source"
+    day = (fact.quote_retrieved_at or "")[:10]
+    return f"Quoted from {host} on {day}" if day else f"Quoted from {host}"
+
+
 def header_text(fact: Fact, meta: dict) -> str:
-    parts = [fact.kind.upper()]
+    parts = [KIND_LABELS.get(fact.kind, fact.kind.upper())]
     if fact.lang and fact.lang.split("-")[0].lower() != "en":
         parts[0] += f" [{fact.lang}]"  # the rep should know before citing it in an English message
     host = domain(fact.source_url) if fact.source_url else ""
@@ -122,7 +134,8 @@ class FactCardDelegate(QStyledItemDelegate):
                 self._heights.clear()
             self._heights[key] = height
         small = QFontMetrics(self._small(option.font))
-        return QSize(width + 2 * PAD, small.height() + height + 3 * PAD)
+        below = small.height() + PAD // 2 if fact.quote else 0  # the "Quoted from ..." line
+        return QSize(width + 2 * PAD, small.height() + height + below + 3 * PAD)
 
     @staticmethod
     def _small(font: QFont) -> QFont:
@@ -155,6 +168,16 @@ class FactCardDelegate(QStyledItemDelegate):
                                                         head_rect.width()))
         painter.setPen(text_color)
         room = rect.bottom() - head_rect.bottom() - PAD
+        quoted = snapshot_line(fact)
+        if quoted:
+            # Under the text, in the small font: where the quote was read (the tooltip has the rest).
+            foot_rect = QRect(head_rect.left(), rect.bottom() - PAD // 2 - head_rect.height(), head_rect.width(),
+                              head_rect.height())
+            painter.setFont(small)
+            painter.drawText(foot_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             QFontMetrics(small).elidedText(quoted, Qt.TextElideMode.ElideRight, foot_rect.width()))
+            painter.setFont(option.font)
+            room -= head_rect.height() + PAD // 2
         layout, _ = self._layout(fact.text, option.font, rect.width() - 2 * PAD, meta.get("matches", []), room)
         layout.draw(painter, QPointF(head_rect.left(), head_rect.bottom() + PAD / 2))
         painter.restore()
@@ -198,12 +221,18 @@ class FactList(QListWidget):
         item.setData(META_ROLE, meta)
         # The item's text is what screen readers and tests read: the header and the fact.
         # (Its tooltip is made when asked for: see viewportEvent.)
-        item.setText(f"[^{fact.id}] {header_text(fact, meta)}: {' '.join(fact.text.split())}")
+        quoted = snapshot_line(fact)
+        item.setText(f"[^{fact.id}] {header_text(fact, meta)}: {' '.join(fact.text.split())}"
+                     + (f"  ·  {quoted}" if quoted else ""))
 
     @staticmethod
     def tooltip_for(fact: Fact) -> str:
         source = fact.source_url or "your own note"
-        return plain_tooltip(f"{fact.text}\n\nSource: {fact.source_title or ''} {source}".strip())
+        text = f"{fact.text}\n\nSource: {fact.source_title or ''} {source}".strip()
+        if fact.quote:
+            text += (f"\n\nQuoted, as read:\n“{fact.quote}”\nFrom: {fact.quote_url or source}"
+                     f"\nRead: {fact.quote_retrieved_at}\nsha256 of the article's text: {fact.quote_sha256}")
+        return plain_tooltip(text)
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:

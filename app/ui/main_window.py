@@ -15,10 +15,12 @@ from app.compose.rulepack import RulePackError, default_pack
 from app.core.models import Fact, Prospect, Touch
 from app.core.outgoing import html_message, mailto_url, plain_message
 from app.core.paths import safe_file_name
+from app.services.batch_research_service import BatchResearchService
 from app.services.research_service import DEFAULT_SOURCES, ResearchService
 from app.services.secrets_service import SecretsService
 from app.services.workspace_service import WorkspaceService
 
+from .batch_panel import BatchPanel
 from .composer_pane import GATE_RULE, ComposerPane
 from .dialogs import (
     DisqualifyDialog, EditFactDialog, ImportPreviewDialog, MessageDialog, NewProspectDialog, NoteDialog, ShortcutsDialog,
@@ -35,12 +37,14 @@ class MainWindow(QMainWindow):
     fatal = Signal(str)  # the workspace can't be used at all
 
     def __init__(self, service: WorkspaceService, settings: QSettings, parent=None,
-                 research: ResearchService | None = None, secrets: SecretsService | None = None):
+                 research: ResearchService | None = None, secrets: SecretsService | None = None,
+                 batch: BatchResearchService | None = None):
         super().__init__(parent)
         self.service = service
         self.settings = settings
         self.research_service = research or ResearchService(service.db_path, parent=service)
         self.secrets = secrets or SecretsService(parent=service)
+        self.batch_service = batch or BatchResearchService(service.db_path, parent=service)
         self.prospects: dict[int, Prospect] = {}
         self.facts: dict[int, Fact] = {}
         self.rule_overrides: dict = {}
@@ -86,6 +90,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._restore_geometry()
         self._connect()
+        self._setup_batch()
         self._set_tab_order()
 
     # -- setup -------------------------------------------------------------------
@@ -104,6 +109,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&New prospect…", self._new_prospect, "Ctrl+N")
         self._action(file_menu, "&Research prospect", self._research, "Ctrl+R")
+        self._action(file_menu, "Research &selected prospects", self._research_selected, name="researchSelectedAction")
         file_menu.addSeparator()
         self._action(file_menu, "&Import prospects from CSV…", self._ask_import, name="importAction")
         self._action(file_menu, "&Export research…", self._ask_export, name="exportAction")
@@ -503,6 +509,7 @@ class MainWindow(QMainWindow):
 
     def _on_imported(self, count: int) -> None:
         self.statusBar().showMessage(f"Imported {count} prospect{'s' if count != 1 else ''}.", 8000)
+        self._offer_research_of_new_prospects()
         self.service.load_prospects()
 
     def _ask_export(self) -> None:
@@ -579,6 +586,45 @@ class MainWindow(QMainWindow):
             self.service.load_facts(prospect_id)
         self.statusBar().showMessage(summary, 8000)
 
+    # -- research a list -----------------------------------------------------------
+    def _setup_batch(self) -> None:
+        """The list being researched in the background: its panel, its signals, resumed when the workspace opens."""
+        self.batch_panel = BatchPanel()
+        self.centralWidget().layout().addWidget(self.batch_panel)
+        b, panel = self.batch_service, self.batch_panel
+        panel.cancel_clicked.connect(b.cancel)
+        panel.offer_accepted.connect(self.research_list)
+        b.queue_loaded.connect(panel.set_items)
+        b.item_changed.connect(panel.update_item)
+        b.progress.connect(panel.show_progress)
+        b.batch_started.connect(lambda: panel.set_running(True))
+        b.batch_finished.connect(lambda summary: panel.set_running(False))
+        b.fact_found.connect(self.service.add_found_fact)
+        b.failed.connect(self.show_notice)
+        self.service.opened.connect(lambda _store: b.resume())
+
+    def _research_selected(self) -> None:
+        self.research_list(self.research.selected_prospect_ids())
+
+    def research_list(self, prospect_ids: list[int]) -> None:
+        """Research these prospects in the background, a few sites at a time."""
+        if prospect_ids:
+            self.batch_service.enqueue(prospect_ids)
+            n = len(prospect_ids)
+            self.statusBar().showMessage(f"Researching {n} prospect{'s' if n != 1 else ''} in the background…", 5000)
+
+    def _offer_research_of_new_prospects(self) -> None:
+        """After an import: once the list is reloaded, offer to research the prospects it added."""
+        before = set(self.prospects)
+
+        def loaded(prospects: list[Prospect]) -> None:
+            self.service.prospects_loaded.disconnect(loaded)
+            new = [p.id for p in prospects if p.id not in before]
+            if new:
+                self.batch_panel.offer(new)
+
+        self.service.prospects_loaded.connect(loaded)
+
     # -- quit --------------------------------------------------------------------
     def _release_clipboard(self) -> None:
         """Hand the copied message to a clipboard object Qt made itself. Ours was made by Python, and Qt
@@ -595,6 +641,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
         self.research_service.shutdown()
+        self.batch_service.shutdown()  # before the store closes: the last facts it found are saved
         self.secrets.wait(5000)
         self.service.close()
         super().closeEvent(event)

@@ -6,7 +6,8 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton, QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton, QVBoxLayout,
+    QWidget,
 )
 
 from app.core.models import Fact, Prospect
@@ -65,6 +66,8 @@ class ResearchPane(QWidget):
         # Long names elide instead of pushing the status out of sight behind a scrollbar.
         self.prospects.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.prospects.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Shift/Ctrl+click selects several, to research a list (File > Research selected prospects).
+        self.prospects.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.prospects_empty = QLabel("No prospects yet. Press New prospect (Ctrl+N) to add the company you are "
                                       "writing to.")
         self.prospects_empty.setObjectName("prospectsEmptyLabel")
@@ -239,6 +242,13 @@ class ResearchPane(QWidget):
     def current_prospect_id(self) -> int | None:
         item = self.prospects.currentItem()
         return item.data(ID_ROLE) if item else None
+
+    def selected_prospect_ids(self) -> list[int]:
+        """The prospects selected (shown ones, in list order); the current one when none is."""
+        ids = [self.prospects.item(row).data(ID_ROLE) for row in range(self.prospects.count())
+               if self.prospects.item(row).isSelected() and not self.prospects.item(row).isHidden()]
+        current = self.current_prospect_id()
+        return ids or ([current] if current is not None else [])
 
     def current_prospect(self) -> Prospect | None:
         item = self.prospects.currentItem()

@@ -25,6 +25,13 @@ def _note(text: str, name: str = "") -> QLabel:
     return label
 
 
+def _scrolling(content: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    return scroll
+
+
 class SettingsDialog(QDialog):
     save_key_requested = Signal(str, str)  # name, value: the window hands it to the keychain service
 
@@ -106,7 +113,7 @@ class SettingsDialog(QDialog):
         contact.addRow("", self.allow_private)
         layout.addLayout(contact)
         layout.addStretch()
-        return page
+        return _scrolling(page)  # a dozen sources with their terms: taller than a laptop screen
 
     def _source_box(self, layout: QVBoxLayout, key: str, label: str, note: str, sources: dict) -> None:
         box = QCheckBox(label)
@@ -166,10 +173,7 @@ class SettingsDialog(QDialog):
         restore.setObjectName("restoreRuleDefaults")
         restore.clicked.connect(self._restore_rules)
         layout.addWidget(restore)
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        return scroll
+        return _scrolling(content)
 
     def _restore_rules(self) -> None:
         for (rule_id, name), edit in self.editors.items():

@@ -33,7 +33,7 @@ def test_problems_list_shows_no_part_of_an_echoed_key(qtbot, open_window, earned
         store.conn.close()
         service = ResearchService(earned_home / "earned.db", overrides={
             "crawl_delay": 0.0, "keys": {"newsapi": newsapi_key, "gnews": gnews_key},
-            "sources": {"site": False, "feeds": False, "gdelt": False, "newsapi": True, "gnews": True},
+            "sources": {"site": False, "feeds": False, "gdelt": False, "sec": False, "newsapi": True, "gnews": True},
             "endpoints": {"newsapi": api.base + "/newsapi", "gnews": api.base + "/gnews"}})
         window = open_window(research=service)  # wired exactly as the app wires its own
         qtbot.waitUntil(lambda: window.research.research.isEnabled())

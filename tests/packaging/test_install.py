@@ -4,6 +4,7 @@ Slow (they build things): marked `slow`, and run in CI.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -43,13 +44,21 @@ def _check_program(command: list[str], home: Path, cwd: Path, site=None) -> None
 
 def test_wheel_installs_into_a_fresh_virtualenv_and_runs(tmp_path, site):
     dist = tmp_path / "dist"
-    built = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+    # Built from a copy of the project: setuptools writes build/ beside the source, and a stale build/lib
+    # left there (a module since moved) would be packed into the wheel.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
+    built = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(source)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     [wheel] = list(dist.glob("earned-*.whl"))
     # pyproject.toml says Apache-2.0: the license text ships in the wheel's .dist-info.
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
+        # Every module of the app is in it (pyproject lists the packages one by one).
+        modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "app").rglob("*.py")}
+        assert modules <= set(names), f"not in the wheel: {sorted(modules - set(names))}"
         licenses = [n for n in names if n.split("/")[0].endswith(".dist-info") and n.rsplit("/", 1)[-1] == "LICENSE"]
         assert len(licenses) == 1, f"no LICENSE in the wheel's .dist-info: {[n for n in names if 'dist-info' in n]}"
         assert archive.read(licenses[0]) == (ROOT / "LICENSE").read_bytes()

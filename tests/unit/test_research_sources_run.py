@@ -77,3 +77,46 @@ def test_sec_without_a_contact_is_skipped_with_what_to_do_and_the_rest_goes_on(n
     assert (error.source, error.kind) == ("sec", "needs-setting")
     assert "Settings > Research" in error.message
     assert [f.text for f in result.facts if f.kind == "site"]
+
+
+ARTICLE = """<!doctype html><html lang="en"><head><title>Tallgrass Mills buys Lincoln grain terminal | Grain Daily</title>
+<meta property="og:title" content="Tallgrass Mills buys Lincoln grain terminal"></head><body>
+<nav><a href="/">Grain Daily</a> <a href="/markets">Markets</a></nav>
+<article><h1>Tallgrass Mills buys Lincoln grain terminal</h1><p class="byline">By Dana Ruiz, November 12, 2026</p>
+<p>Tallgrass Mills has bought the Lincoln grain terminal from Prairie Co-op for $18 million, adding 4 million bushels
+of storage ahead of the spring harvest.</p>
+<p>The deal closed on Tuesday, according to a filing with the county. Prairie Co-op will keep its Omaha elevators.</p>
+<p>Analysts expect more consolidation in the region as smaller co-ops struggle with costs.</p></article>
+<footer>Subscribe to Grain Daily for more.</footer></body></html>"""
+
+
+def test_a_news_item_becomes_a_quote_from_its_article_with_a_snapshot(no_gdelt_spacing):
+    import hashlib
+    from datetime import datetime
+
+    with LocalServer() as news:
+        news.route("/story", body=ARTICLE.encode())
+        news.route("/gdelt", content_type="application/json", body=json.dumps({"articles": [
+            {"url": news.base + "/story", "title": "Tallgrass Mills buys Lincoln grain terminal",
+             "seendate": "20261112T101500Z", "domain": "graindaily.example"}]}))
+        news.route("/missing-story-gdelt", content_type="application/json", body=json.dumps({"articles": [
+            {"url": news.base + "/gone", "title": "Tallgrass Mills wins award", "seendate": "20261112T101500Z",
+             "domain": "graindaily.example"}]}))
+        opts = ResearchOptions(name="Tallgrass Mills", sources={"site": False, "feeds": False, "sec": False},
+                               endpoints={"gdelt": news.base + "/gdelt"}, crawl_delay=0.0)
+        result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
+        [fact] = [f for f in result.facts if f.kind == "news"]
+        assert fact.text.startswith("Tallgrass Mills has bought the Lincoln grain terminal from Prairie Co-op for "
+                                    "$18 million")
+        assert fact.source_title == "Tallgrass Mills buys Lincoln grain terminal"  # the headline is the title
+        assert fact.source_url == news.base + "/story"
+        snap = fact.snapshot
+        assert snap.quote == fact.text and snap.url == news.base + "/story"
+        assert datetime.fromisoformat(snap.retrieved_at).tzinfo is not None  # when it was read, in UTC
+        assert len(snap.sha256) == 64 and int(snap.sha256, 16) >= 0
+        assert snap.sha256 != hashlib.sha256(fact.text.encode()).hexdigest()  # of the article read, not the quote
+        # An article that can't be read leaves the headline as the fact.
+        opts.endpoints = {"gdelt": news.base + "/missing-story-gdelt"}
+        result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
+        [fact] = [f for f in result.facts if f.kind == "news"]
+        assert fact.text == "Tallgrass Mills wins award" and fact.snapshot is None

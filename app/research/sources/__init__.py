@@ -110,9 +110,8 @@ SOURCES: tuple[Source, ...] = (
     Source("sec", "SEC EDGAR filings (US public companies)", "filings", "app.research.sources.sec",
            "https://data.sec.gov", "EARNED_SEC_URL",
            "https://www.sec.gov/search-filings/edgar-application-programming-interfaces",
-           "the company's name is matched on your machine against the SEC's public list of companies; "
-           "the SEC receives a request for that company's filings and your contact email (in the User-Agent, "
-           "as it requires)",
+           "a request for the company's filings (found by matching its name, on your machine, against the SEC's "
+           "public list of companies) and your name and email in the User-Agent, as the SEC requires",
            terms=("The SEC requires every program to say who is asking: your name or company and a contact "
                   "email, sent in the User-Agent. Earned asks at most 10 times a second, as the SEC allows."),
            needs_contact=True, rate=RatePolicy(min_interval=0.1, retries=1, retry_429=False)),

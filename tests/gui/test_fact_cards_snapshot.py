@@ -1,0 +1,96 @@
+"""Fact cards for what research now finds: job postings and filings with their labels and ages, and a
+quoted article's card saying where its quote came from (the whole snapshot in its tooltip)."""
+from dataclasses import replace
+from datetime import date, timedelta
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QListWidget, QStyleOptionViewItem
+
+from app.research.facts import FoundFact, Snapshot
+from app.storage.database import open_store
+from app.storage.repo import WorkspaceRepo
+from app.ui.fact_cards import FACT_ROLE, age_badge
+from tests.gui.test_first_flow import find
+
+HASH = "5f1c3a" + "0" * 58
+QUOTE = "Harbor and Pine opened a second cross-dock in Reno on Tuesday, adding 120 jobs."
+URL = "https://www.news.example/2026/harbor-pine-reno"
+
+
+def _workspace(earned_home):
+    store = open_store(earned_home / "earned.db")
+    repo = WorkspaceRepo(store.conn)
+    prospect = repo.add_prospect("Harbor and Pine", "https://harborpine.example")
+    old = (date.today() - timedelta(days=200)).isoformat()
+    recent = (date.today() - timedelta(days=3)).isoformat()
+    repo.add_fact(prospect.id, "news", QUOTE, URL, "Harbor and Pine opens Reno cross-dock", recent,
+                  snapshot=Snapshot(QUOTE, URL, "2026-11-02T15:30:05+00:00", HASH))
+    repo.add_fact(prospect.id, "hiring", "Harbor and Pine is hiring 20 truck drivers in Reno",
+                  "https://jobs.example/hp/1", "Truck driver", old)
+    repo.add_fact(prospect.id, "filing", "Harbor and Pine filed a Form D for a $4 million offering",
+                  "https://sec.example/hp", "Form D", recent)
+    store.conn.close()
+    return prospect
+
+
+def _cards(qtbot, window, prospect_id, count):
+    window.research.select_prospect(prospect_id)
+    facts = find(window, QListWidget, "factList")
+    qtbot.waitUntil(lambda: facts.count() == count)
+    return facts, {facts.item(i).data(FACT_ROLE).kind: facts.item(i) for i in range(facts.count())}
+
+
+def test_a_quoted_fact_says_where_its_quote_came_from(qtbot, open_window, earned_home):
+    prospect = _workspace(earned_home)
+    window = open_window()
+    facts, cards = _cards(qtbot, window, prospect.id, 3)
+
+    card = cards["news"]
+    assert "Quoted from news.example on 2026-11-02" in card.text()
+    tip = facts.tooltip_for(card.data(FACT_ROLE))
+    assert QUOTE in tip and URL in tip and "2026-11-02T15:30:05+00:00" in tip and HASH in tip
+    assert "Quoted from" not in cards["hiring"].text(), "only a fact with a snapshot says so"
+
+    # The card makes room for the extra line, and paints it (a grab runs the delegate's paint).
+    delegate = facts.itemDelegate()
+    option = QStyleOptionViewItem()
+    option.initFrom(facts)
+    option.rect = QRect(0, 0, 420, 100)
+    index = facts.model().index(facts.row(card), 0)
+    with_line = delegate.sizeHint(option, index).height()
+    fact = card.data(FACT_ROLE)
+    facts.update_card(card, replace(fact, quote=None, quote_url=None, quote_retrieved_at=None, quote_sha256=None), {})
+    assert delegate.sizeHint(option, index).height() < with_line
+    facts.update_card(card, fact, {})
+    assert not facts.viewport().grab().isNull()
+
+
+def test_hiring_and_filing_cards_have_labels_and_age_like_news(qtbot, open_window, earned_home):
+    prospect = _workspace(earned_home)
+    window = open_window()
+    _, cards = _cards(qtbot, window, prospect.id, 3)
+
+    hiring, filing = cards["hiring"].text(), cards["filing"].text()
+    assert "HIRING" in hiring and "stale" in hiring, hiring  # 200 days: past the news limit (90 days)
+    assert "FILING" in filing and "fresh" in filing, filing
+    stale_site = replace(cards["hiring"].data(FACT_ROLE), kind="site")
+    assert age_badge(stale_site, date.today()) == "getting old"  # (a site fact of the same age is only ageing: 365)
+
+
+def test_a_quote_research_found_is_saved_and_shown_with_its_snapshot(qtbot, open_window, earned_home):
+    prospect = _workspace(earned_home)
+    window = open_window()
+    facts, _ = _cards(qtbot, window, prospect.id, 3)
+
+    found = FoundFact("news", "Harbor and Pine signed a rail partnership with Cascadia Rail on Monday.",
+                      "https://rail.example/story", "Harbor and Pine teams up with Cascadia Rail", "2026-11-01",
+                      "en", snapshot=Snapshot("Harbor and Pine signed a rail partnership with Cascadia Rail on Monday.",
+                                              "https://rail.example/story", "2026-11-03T08:00:00+00:00", "ab" * 32))
+    with qtbot.waitSignal(window.service.fact_added, timeout=10_000) as added:
+        window.service.add_found_fact(prospect.id, found)
+    saved = added.args[0]
+    assert (saved.quote_url, saved.quote_retrieved_at, saved.quote_sha256) == (
+        "https://rail.example/story", "2026-11-03T08:00:00+00:00", "ab" * 32)
+    qtbot.waitUntil(lambda: facts.count() == 4)
+    texts = [facts.item(i).text() for i in range(facts.count())]
+    assert any("Cascadia Rail" in t and "Quoted from rail.example on 2026-11-03" in t for t in texts), texts
