@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import warnings
-from copy import copy
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from . import language, names
-from .blocks import THIN_SENTENCES, THIN_TEXT, _collapse, _xml_text
+from .blocks import THIN_SENTENCES, THIN_TEXT, collapse, trafilatura_paragraphs
 from .errors import Cancelled, FetchError
 from .facts import FoundFact, Snapshot
 from .htmltree import INVISIBLE, classes, decode_html, elements, inner_text, parse_tree
@@ -54,29 +52,7 @@ def article_paragraphs(tree, url: str, description: str | None = None) -> list[P
 
 
 def _extracted(tree, url: str, **options) -> list[Para]:
-    from trafilatura import bare_extraction  # heavy import, needed only once a page is read
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            # deduplicate stays off: trafilatura's de-duplication remembers text across calls in a
-            # process-wide cache (see blocks.precision_blocks).
-            doc = bare_extraction(copy(tree), url=url, include_comments=False, include_tables=False,
-                                  deduplicate=False, with_metadata=False, **options)
-        except Exception:  # noqa: BLE001 - a page trafilatura chokes on has no article for us
-            return []
-    body = getattr(doc, "body", None) if doc is not None else None
-    if body is None:
-        return []
-    out: list[Para] = []
-    for el in elements(body):
-        kind = {"p": "p", "head": "heading", "item": "item", "cell": "cell", "quote": "quote"}.get(el.tag)
-        if kind is None or any(a.tag in ("p", "head", "item", "cell", "quote") for a in el.iterancestors()):
-            continue
-        text = _collapse("".join(_xml_text(el)))
-        if text:
-            out.append(Para(text, kind))
-    return out
+    return [Para(text, kind) for text, kind in trafilatura_paragraphs(tree, url, **options)]
 
 
 # Inline elements: a paragraph's text runs on through them.
@@ -123,7 +99,7 @@ def _inline_run(el) -> str:
             else:
                 break
         parts.append(child.tail or "")
-    return _collapse("".join(parts)).split("\n\n")[0].strip()
+    return collapse("".join(parts)).split("\n\n")[0].strip()
 
 
 def _thin(paragraphs: list[Para]) -> bool:

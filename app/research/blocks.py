@@ -80,30 +80,37 @@ def _thin(blocks: list[Block]) -> bool:
 
 # -- precision: trafilatura ---------------------------------------------------------------------
 def precision_blocks(tree, url: str) -> list[Block]:
+    # fast: no second opinion from readability/justext; the recall pass is ours. trafilatura's <quote>
+    # holds <pre> text as well as quotations: content cues decide (rank.py).
+    return [Block(text, kind) for text, kind in trafilatura_paragraphs(tree, url, {"quote": "p"}, fast=True,
+                                                                       favor_precision=True)]
+
+
+def trafilatura_paragraphs(tree, url: str, kinds: dict | None = None, **options) -> list[tuple[str, str]]:
+    """(text, kind) of each paragraph, heading, list item, cell and quote trafilatura keeps as the page's
+    main text (options: its own, e.g. fast, favor_precision); kinds renames kinds ({"quote": "p"})."""
     from trafilatura import bare_extraction  # heavy import, needed only once a page is read
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            # fast: no second opinion from readability/justext; the recall pass is ours.
             # deduplicate stays off: trafilatura's de-duplication remembers text across calls in a
             # process-wide cache, so researching a company twice would lose its paragraphs.
-            doc = bare_extraction(copy(tree), url=url, fast=True, favor_precision=True, include_comments=False,
-                                  include_tables=False, deduplicate=False, with_metadata=False)
-        except Exception:  # noqa: BLE001 - a page trafilatura chokes on still gets the recall pass
+            doc = bare_extraction(copy(tree), url=url, include_comments=False, include_tables=False,
+                                  deduplicate=False, with_metadata=False, **options)
+        except Exception:  # noqa: BLE001 - a page trafilatura chokes on has no main text for us
             return []
     body = getattr(doc, "body", None) if doc is not None else None
     if body is None:
         return []
-    out: list[Block] = []
+    names = {"p": "p", "head": "heading", "item": "item", "cell": "cell", "quote": "quote", **(kinds or {})}
+    out: list[tuple[str, str]] = []
     for el in elements(body):
-        # trafilatura's <quote> holds <pre> text as well as quotations: content cues decide (rank.py).
-        kind = {"p": "p", "head": "heading", "item": "item", "cell": "cell", "quote": "p"}.get(el.tag)
-        if kind is None or any(a.tag in ("p", "head", "item", "cell", "quote") for a in el.iterancestors()):
+        if el.tag not in names or any(a.tag in ("p", "head", "item", "cell", "quote") for a in el.iterancestors()):
             continue
-        text = _collapse("".join(_xml_text(el)))
+        text = collapse("".join(_xml_text(el)))
         if text:
-            out.append(Block(text, kind))
+            out.append((text, names[el.tag]))
     return out
 
 
@@ -136,7 +143,7 @@ def recall_blocks(tree) -> list[Block]:
     most = 0.4 * len(body.text_content())
 
     def flush() -> None:
-        text = _collapse("".join(buffer))
+        text = collapse("".join(buffer))
         buffer.clear()
         if text:
             out.append(Block(text, kinds[-1]))
@@ -197,7 +204,7 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
 _BREAKS = re.compile(r" *\n[ \n]*")
 
 
-def _collapse(text: str) -> str:
+def collapse(text: str) -> str:
     """White space collapsed to single spaces; line breaks kept as one "\\n" (two or more as "\\n\\n")."""
     text = _SPACES.sub(" ", text)
     text = _BREAKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
