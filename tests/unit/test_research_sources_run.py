@@ -120,3 +120,22 @@ def test_a_news_item_becomes_a_quote_from_its_article_with_a_snapshot(no_gdelt_s
         result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
         [fact] = [f for f in result.facts if f.kind == "news"]
         assert fact.text == "Tallgrass Mills wins award" and fact.snapshot is None
+
+
+def test_a_public_company_yields_filing_facts_in_a_research_run(no_gdelt_spacing, monkeypatch, tmp_path):
+    from datetime import date, timedelta
+
+    from tests.fixtures.sec_server import Company, Filing, SecServer
+
+    monkeypatch.setenv("EARNED_CACHE_DIR", str(tmp_path / "cache"))
+    filed = (date.today() - timedelta(days=10)).isoformat()
+    tallgrass = Company(1234567, "TGM", "TALLGRASS MILLS INC", filings=[
+        Filing("0001234567-26-000050", filed, "8-K", "tgm-8k.htm", filed, "5.02")])
+    with SecServer([tallgrass]) as sec:
+        opts = ResearchOptions(name="Tallgrass Mills", sources={"site": False, "feeds": False, "gdelt": False},
+                               endpoints={"sec": sec.base}, contact="Pat Rep pat@example.com", crawl_delay=0.0)
+        result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
+    filings = [f for f in result.facts if f.kind == "filing"]
+    assert any(f"filed an 8-K on {filed}" in f.text and "(item 5.02)" in f.text for f in filings), filings
+    assert all(f.source_url.startswith("https://www.sec.gov/") for f in filings)
+    assert all("pat@example.com" in agent for _, agent, _ in sec.requests) and result.errors == []

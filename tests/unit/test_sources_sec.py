@@ -12,7 +12,8 @@ from app.research.errors import FetchError
 from app.research.fetcher import Fetcher
 from app.research.sources import api, sec, source
 from app.research.sources.base import SourceContext
-from tests.fixtures.sec_server import TICKERS_PATH, Company, FakeClock, Filing, SecServer, tickers_json
+from tests.fixtures.fake_clock import FakeClock
+from tests.fixtures.sec_server import TICKERS_PATH, Company, Filing, SecServer, tickers_json
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 CONTACT = "Pat Rep pat@example.com"
@@ -55,7 +56,7 @@ def clean(tmp_path, monkeypatch):
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(start=1000.0)
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def server(monkeypatch, clock):
 
 
 def context(company="Acme Corp", contact=CONTACT, clock=None, website=None, progress=None) -> SourceContext:
-    return SourceContext(source("sec"), Fetcher(), company, website, contact=contact, clock=clock or FakeClock(),
+    return SourceContext(source("sec"), Fetcher(), company, website, contact=contact, clock=clock or FakeClock(start=1000.0),
                          progress=progress or (lambda text: None))
 
 
@@ -320,4 +321,4 @@ def test_no_more_than_ten_requests_a_second(server, clock):
     assert len(times) == 13  # the list once, then the filings each time
     assert all(b - a >= 0.1 - 1e-9 for a, b in zip(times, times[1:]))
     assert max(sum(1 for t in times if start <= t < start + 1.0) for start in times) == 10
-    assert clock.slept  # the client waited its turn rather than the SEC refusing it
+    assert clock.sleeps  # the client waited its turn rather than the SEC refusing it
