@@ -12,6 +12,7 @@ from datetime import date
 
 from app import __version__
 from app.core.errors import EarnedError
+from app.core.models import EMAIL_KINDS, MESSAGE_KINDS, kind_label
 from app.core.paths import database_path
 from app.core.redact import install_log_filter, redact
 from app.core.validate import note_input, prospect_input
@@ -71,12 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check a draft against the outreach rules")
     check.add_argument("file", help="the draft: optional 'Subject: ...' line, blank line, body (UTF-8)")
-    check.add_argument("--kind", choices=("first-touch", "follow-up"),
-                       help="message kind (default: follow-up with --previous, else first-touch)")
+    check.add_argument("--kind", choices=MESSAGE_KINDS,
+                       help="message kind (default: follow-up with --previous, else first-touch); a linkedin-note "
+                            "or call-script has no subject and its own rules")
     check.add_argument("--facts", help="JSON list of facts: [{id, kind, text, source_url, source_title, published}]")
     check.add_argument("--previous", help="the message this follow-up answers")
     check.add_argument("--company", help="the prospect's company name")
     check.add_argument("--today", type=_iso_date, help="date for freshness checks, YYYY-MM-DD (default: today)")
+    check.add_argument("--prospect", type=int, metavar="ID",
+                       help="check as the composer does for this prospect of the workspace: its facts (and which "
+                            "were cited before), its company, your saved thresholds, and its last email as the "
+                            "one a follow-up answers (default kind: follow-up once an email was sent); not with "
+                            "--facts, --company or --previous")
     check.add_argument("--json", action="store_true", help="print one JSON object")
     rules = sub.add_parser("rules", help="list the rules with their levels, thresholds and sources")
     rules.add_argument("--json", action="store_true")
@@ -228,14 +235,47 @@ def _read_facts(path: str) -> list[dict]:
 _MARKS = {"pass": ("✔", "32"), "warn": ("!", "33"), "fail": ("✘", "31")}
 
 
+def _rule_pack():
+    """The rules: a team's pack in the data folder over the built-in one. A malformed team pack is
+    reported on stderr and the built-in rules apply."""
+    from app.compose.rulepack import team_pack
+
+    pack, error = team_pack(database_path().parent)
+    if error:
+        print(f"earned: {error}", file=sys.stderr)
+    return pack
+
+
+def _prospect_context(prospect_id: int, kind: str | None, pack):
+    """(kind, facts, previous, company, pack) for a draft to this prospect, as the composer checks it."""
+    from app.compose.engine import thread_context
+
+    repo = _open_repo()
+    prospect = repo.get_prospect(prospect_id)  # an unknown id: InputError, exit 2
+    touches = repo.list_touches(prospect_id)
+    kind = kind or ("follow-up" if any(t.kind in EMAIL_KINDS for t in touches) else "first-touch")
+    facts, previous = thread_context(repo.list_facts(prospect_id), touches, kind)
+    return kind, facts, previous, prospect.company, pack.tuned(repo.get_setting("rule_overrides", {}) or {})
+
+
 def _check(args) -> int:
     from app.compose import check_text
 
+    given = [flag for flag, value in (("--facts", args.facts), ("--company", args.company),
+                                      ("--previous", args.previous)) if value is not None]
+    if args.prospect is not None and given:
+        raise UsageError(f"--prospect takes the facts, the company and the last message from the workspace: "
+                         f"leave out {', '.join(given)}.")
     text = _read_text(args.file, "draft")
-    facts = _read_facts(args.facts) if args.facts else []
-    previous = _read_text(args.previous, "previous message") if args.previous else None
-    kind = args.kind or ("follow-up" if previous is not None else "first-touch")
-    result = check_text(text, kind, facts, previous=previous, company=args.company, today=args.today)
+    pack = _rule_pack()
+    if args.prospect is not None:
+        kind, facts, previous, company, pack = _prospect_context(args.prospect, args.kind, pack)
+    else:
+        facts = _read_facts(args.facts) if args.facts else []
+        previous = _read_text(args.previous, "previous message") if args.previous else None
+        kind = args.kind or ("follow-up" if previous is not None else "first-touch")
+        company = args.company
+    result = check_text(text, kind, facts, previous=previous, company=company, today=args.today, pack=pack)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -247,14 +287,13 @@ def _check(args) -> int:
                 status = f"\033[{code}m{status}\033[0m"
             print(f"{status}  {rule['id']:<15} {rule['message']}")
         verdict = "ok to copy" if result["ok"] else "not ready: fix the failing rules"
-        print(f"\n{result['kind']}, {result['words']} words, {len(set(result['citations']))} citation(s): {verdict}")
+        print(f"\n{kind_label(result['kind'])} ({result['kind']}), {result['words']} words, "
+              f"{len(set(result['citations']))} citation(s): {verdict}")
     return EXIT_OK if result["ok"] else EXIT_FAIL
 
 
 def _rules(args) -> int:
-    from app.compose.rulepack import default_pack
-
-    pack = default_pack()
+    pack = _rule_pack()
     if args.json:
         print(json.dumps([{"id": r.id, "applies_to": list(r.applies_to), "level": r.level, "params": r.params,
                            "description": r.description, "source": r.source} for r in pack.rules],

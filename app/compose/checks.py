@@ -7,6 +7,7 @@ from bisect import bisect_right
 from datetime import date, datetime
 from functools import lru_cache
 
+from . import accuracy, claims, deliverability, kinds_rules
 from .analysis import Analysis, Span
 from .rulepack import Check
 from .words import content_set, content_words, cosine, fact_words
@@ -91,16 +92,24 @@ def occurrence(a: Analysis, check: Check, params: dict) -> Result:
 
 
 def ratio(a: Analysis, check: Check, params: dict) -> Result:
-    region = _regions(a, option(check, params, "scope", "content"))[0]
+    scope = option(check, params, "scope", "content")
+    region = _regions(a, scope)[0]
     numerator, denominator = check.matchers["numerator"], check.matchers["denominator"]
     if numerator.words is not None and denominator.words is not None:  # plain word lists: count by set
-        words = a.lower_words_in(region)
+        if scope == "content":  # the content's own words: a signature between the text and a P.S. is not
+            words, spans = a.content_lower, a.content_words
+        else:
+            words, spans = a.lower_words_in(region), a.words_in(region)
         num = sum(1 for w in words if w in numerator.words)
-        den_spans = [span for span, w in zip(a.words_in(region), words) if w in denominator.words]
+        den_spans = [span for span, w in zip(spans, words) if w in denominator.words]
+        their = getattr(numerator, "counts_prospect", None)  # a family table may count their company and people
+        if their:
+            num += sum(1 for kind, (s, _) in a.prospect_mentions if kind in their and region[0] <= s < region[1])
     else:
         num = len(a.find_phrases(numerator, region))
         den_spans = a.find_phrases(denominator, region)
     den = len(den_spans)
+    # Strictly more than min_ratio times: a tie is not "more about them", it warns.
     if den == 0 or num > den * option(check, params, "min_ratio", 1.0):
         return PASS
     return check.level, {"numerator": num, "denominator": den}, den_spans
@@ -270,6 +279,8 @@ def _signature(a: Analysis, check: Check, params: dict) -> Result:
 
 # The escape hatch: a rule that needs real code names one of these.
 SCRIPTS = {"greeting": _greeting, "signature": _signature}
+SCRIPTS.update(kinds_rules.SCRIPTS)  # LinkedIn notes and call scripts
+SCRIPTS.update({**claims.SCRIPTS, **accuracy.SCRIPTS, **deliverability.SCRIPTS})  # claims, misquotes, spam signals
 
 
 def script(a: Analysis, check: Check, params: dict) -> Result:

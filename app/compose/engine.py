@@ -1,9 +1,10 @@
 """check_text: the one entry point for the CLI, the composer and the benchmarks."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from app.core.models import MESSAGE_KINDS
+from app.core.models import EMAIL_KINDS, MESSAGE_KINDS, Fact, Touch
 
 from .analysis import Analysis
 from .checks import KINDS
@@ -59,3 +60,14 @@ def check_text(text: str, kind: str, facts: list[dict], previous: str | None = N
         "citations": [c[0] for c in a.citations],
         "rules": rules,
     }
+
+
+def thread_context(facts: Iterable[Fact], touches: Sequence[Touch], kind: str) -> tuple[list[dict], str | None]:
+    """What a draft to a prospect is checked with (the composer and `earned check --prospect` alike): its
+    facts, each cited_before when a sent message cited it, and for a follow-up the last email sent (the one
+    it forwards: a call or LinkedIn note logged since is not it)."""
+    used = {fid for t in touches for fid in t.cited_fact_ids}
+    checked = [{**f.as_check_dict(), "cited_before": f.id in used} for f in facts]
+    emails = [t for t in touches if t.kind in EMAIL_KINDS]
+    previous = emails[-1].text if emails and kind == "follow-up" else None
+    return checked, previous

@@ -121,8 +121,10 @@ class PhraseMatcher:
                 break
         return best
 
-    def find(self, text: str, spans: list, words: list, lo: int, hi: int, region: tuple[int, int]) -> list:
-        """Every phrase in words[lo:hi] (spans and lower-case words of the draft), left to right."""
+    def find(self, text: str, spans: list, words: list, lo: int, hi: int, region: tuple[int, int],
+             analysis=None) -> list:
+        """Every phrase in words[lo:hi] (spans and lower-case words of the draft), left to right.
+        (analysis: the draft's Analysis; phrase lists don't need it, families.FamilyMatcher does.)"""
         found = []
         i = lo
         while i < hi:
@@ -137,7 +139,8 @@ class PhraseMatcher:
             found.sort()
         return found
 
-    def match_at(self, text: str, spans: list, words: list, i: int, hi: int, region: tuple[int, int]):
+    def match_at(self, text: str, spans: list, words: list, i: int, hi: int, region: tuple[int, int],
+                 analysis=None):
         """The phrase starting exactly at word i (the start of region), or None."""
         if i < hi:
             end = self._walk(text, spans, words, i, hi)

@@ -7,7 +7,18 @@ PROSPECT_STATUSES = ("new", "researching", "contacted", "follow-up due", "replie
 FACT_KINDS = ("news", "site", "feed", "hiring", "filing", "note")
 # Kinds dated by when they happened (freshness is judged like news), not by when a page was written.
 DATED_KINDS = ("news", "feed", "hiring", "filing")
-MESSAGE_KINDS = ("first-touch", "follow-up")
+MESSAGE_KINDS = ("first-touch", "follow-up", "linkedin-note", "call-script")
+# What the rep sees for each kind (the ids above are what the CLI, the rule pack and the workspace use).
+MESSAGE_KIND_LABELS = {"first-touch": "First touch", "follow-up": "Follow up", "linkedin-note": "LinkedIn note",
+                       "call-script": "Call script"}
+# The kinds sent as email: they have a subject and wait for a reply (a follow-up date). A LinkedIn note or a
+# call is a touch of the prospect too, but not an email a follow-up could forward.
+EMAIL_KINDS = ("first-touch", "follow-up")
+
+
+def kind_label(kind: str) -> str:
+    """The rep's name for a message kind ("LinkedIn note"); an unknown kind as it is."""
+    return MESSAGE_KIND_LABELS.get(kind, kind)
 
 
 @dataclass(frozen=True)

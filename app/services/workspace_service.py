@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.compose.rulepack import team_pack
 from app.core.errors import DiskFull, EarnedError
 from app.core.models import Draft
 from app.core.paths import database_path, resources_dir
@@ -48,6 +49,7 @@ class WorkspaceService(QObject):
     prospect_updated = Signal(object)
     touches_loaded = Signal(int, list)  # prospect id, [Touch] oldest first
     rule_overrides_loaded = Signal(dict)  # {"rule-id": {"param": value}}
+    rule_pack_loaded = Signal(object, str)  # RulePack (the team's over the built-in one), what is wrong with it or ""
     settings_loaded = Signal(dict)  # {key: value} for the keys asked
     import_planned = Signal(object)  # ImportPlan: shown to the rep before anything is written
     imported = Signal(int)  # prospects added
@@ -157,9 +159,18 @@ class WorkspaceService(QObject):
             lambda result: self.touches_loaded.emit(*result),
         )
 
-    def load_rule_overrides(self) -> None:
-        self._submit("loading rule settings", lambda: self._require_repo().get_setting("rule_overrides", {}),
-                     self.rule_overrides_loaded.emit)
+    def load_rules(self) -> None:
+        """The rule pack (a team's pack in the data folder laid over the built-in one), then the saved
+        thresholds: rule_pack_loaded, then rule_overrides_loaded."""
+        def work():
+            return team_pack(self.db_path.parent), self._require_repo().get_setting("rule_overrides", {})
+
+        def done(result) -> None:
+            (pack, error), overrides = result
+            self.rule_pack_loaded.emit(pack, error or "")
+            self.rule_overrides_loaded.emit(overrides)
+
+        self._submit("loading the rules", work, done)
 
     def add_found_fact(self, prospect_id: int, fact) -> None:
         """Save a researched fact (the same text again refreshes the saved one)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from app.core.dates import add_business_days, now_iso
 from app.core.errors import InputError, StoreBusy
-from app.core.models import FACT_KINDS, MESSAGE_KINDS, PROSPECT_STATUSES, Draft, Fact, Prospect, Touch
+from app.core.models import EMAIL_KINDS, FACT_KINDS, MESSAGE_KINDS, PROSPECT_STATUSES, Draft, Fact, Prospect, Touch
 from app.core.text import MAX_NOTE_CHARS, sanitize
 from app.core.validate import note_input, prospect_input
 
@@ -64,9 +64,12 @@ def _prospect(row: sqlite3.Row) -> Prospect:
     )
 
 
+# The follow-up date of the last email sent: a call or a LinkedIn note afterwards is a touch, but the email
+# still waits for its reply (and a voicemail points to an email, it doesn't replace one).
+_EMAIL_KINDS_SQL = ", ".join(f"'{k}'" for k in EMAIL_KINDS)
 _PROSPECT_SELECT = (
-    "SELECT p.*, (SELECT t.follow_up_due FROM touches t WHERE t.prospect_id = p.id ORDER BY t.id DESC LIMIT 1)"
-    " AS due FROM prospects p"
+    "SELECT p.*, (SELECT t.follow_up_due FROM touches t WHERE t.prospect_id = p.id"
+    f" AND t.kind IN ({_EMAIL_KINDS_SQL}) ORDER BY t.id DESC LIMIT 1) AS due FROM prospects p"
 )
 
 
@@ -295,7 +298,7 @@ class WorkspaceRepo:
     @_writes
     def save_draft(self, draft: Draft) -> Draft:
         if draft.kind not in MESSAGE_KINDS:
-            raise InputError(f"Unknown message kind {draft.kind!r}; use first-touch or follow-up.")
+            raise InputError(f"Unknown message kind {draft.kind!r}; use one of {', '.join(MESSAGE_KINDS)}.")
         subject, _ = sanitize(draft.subject)
         body, _ = sanitize(draft.body)
         stamp = now_iso()
@@ -313,10 +316,14 @@ class WorkspaceRepo:
         self, prospect_id: int, kind: str, subject: str, text: str, cited_fact_ids: list[int],
         overrides: list[str] = (), follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS, sent_at: datetime | None = None,
     ) -> Touch:
-        """Log a sent message, set its follow-up date, clear the draft and mark the prospect contacted."""
+        """Log a sent message, set its follow-up date, clear the draft and mark the prospect contacted.
+        Only an email gets a follow-up date: a LinkedIn note or a call script is logged without one."""
+        if kind not in MESSAGE_KINDS:
+            raise InputError(f"Unknown message kind {kind!r}; use one of {', '.join(MESSAGE_KINDS)}.")
         self.get_prospect(prospect_id)
         sent = sent_at or datetime.now().astimezone()
-        due = add_business_days(sent.date(), follow_up_days).isoformat() if follow_up_days > 0 else None
+        awaits_reply = kind in EMAIL_KINDS and follow_up_days > 0
+        due = add_business_days(sent.date(), follow_up_days).isoformat() if awaits_reply else None
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO touches (prospect_id, kind, subject, text, cited_fact_ids, overrides, sent_at,"

@@ -10,16 +10,23 @@ from PySide6.QtWidgets import (
 
 from app.compose import check_text
 from app.compose.draft_text import compose_text
+from app.compose.engine import thread_context
 from app.compose.rulepack import RulePack, default_pack
-from app.core.models import MESSAGE_KINDS, Draft, Fact, Touch
+from app.compose.kinds_rules import sendable_length
+from app.core.models import EMAIL_KINDS, MESSAGE_KINDS, Draft, Fact, Touch, kind_label
 
 from .checklist_widget import ChecklistWidget, why_text
 from .citation_edit import CitationEdit
 from .qt_text import qt_pos
 
 AUTOSAVE_MS = 800
-GATE_RULE = "cites-research"  # the one rule "Copy anyway" can never override
 _UNDERLINE = {"fail": QColor("#d32f2f"), "warn": QColor("#e0a000")}
+_PLACEHOLDERS = {
+    "linkedin-note": "One reason to connect, tied to a fact you cite. No pitch; LinkedIn takes 300 characters "
+                     "(200 on a free account: set yours under Rule thresholds).",
+    "call-script": "What you will say, or leave as a voicemail: the reason for the call first (cite a fact), "
+                   "45 to 75 words, then the email that follows.",
+}
 
 
 # The articles' own examples of a good follow-up: one click each.
@@ -60,7 +67,7 @@ class ComposerPane(QWidget):
         self.kind.setObjectName("composerKind")
         self.kind.setAccessibleName("Message kind")
         for k in MESSAGE_KINDS:
-            self.kind.addItem(k.replace("-", " ").capitalize(), k)
+            self.kind.addItem(kind_label(k), k)
         self.subject = QLineEdit()
         self.subject.setObjectName("subjectEdit")
         self.subject.setAccessibleName("Subject")
@@ -71,10 +78,17 @@ class ComposerPane(QWidget):
         self.body.setPlaceholderText(
             "Write about their business, not your product. Select a fact and press Cite to ground a sentence in it."
         )
+        self._email_placeholder = self.body.placeholderText()
         self.cite = QPushButton("Cite fact")
         self.cite.setObjectName("citeButton")
         self.cite.setToolTip("Insert a citation of the selected research fact at the cursor")
         self.cite.setEnabled(False)
+        self.char_count = QLabel()
+        self.char_count.setObjectName("charCount")
+        self.char_count.setAccessibleName("Characters")
+        self.char_count.setTextFormat(Qt.TextFormat.PlainText)
+        self.char_count.setToolTip("Characters as LinkedIn counts them (citation markers don't count)")
+        self.char_count.hide()
         self.cited_label = QLabel()
         self.cited_label.setObjectName("citedFactsLabel")
         self.cited_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -153,6 +167,7 @@ class ComposerPane(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(self.cite)
         tools.addWidget(self.cited_label, 1)
+        tools.addWidget(self.char_count)
         foot = QHBoxLayout()
         foot.addStretch()
         foot.addWidget(self.copy_anyway)
@@ -218,7 +233,8 @@ class ComposerPane(QWidget):
         for t in reversed(touches):
             cites = ", ".join(f"[^{i}]" for i in t.cited_fact_ids) or "no citations"
             override = f" · copied over {', '.join(t.overrides)}" if t.overrides else ""
-            item = QListWidgetItem(f"{t.sent_at[:10]} · {t.kind} · {t.subject or '(no subject)'} · cites {cites}"
+            subject = f" · {t.subject or '(no subject)'}" if t.kind in EMAIL_KINDS else ""
+            item = QListWidgetItem(f"{t.sent_at[:10]} · {kind_label(t.kind)}{subject} · cites {cites}"
                                    f"{override}")
             item.setData(Qt.ItemDataRole.UserRole, t)
             self.history.addItem(item)
@@ -230,19 +246,29 @@ class ComposerPane(QWidget):
     def last_touch(self) -> Touch | None:
         return self.touches[-1] if self.touches else None
 
+    def last_email(self) -> Touch | None:
+        """The last email sent: what a follow-up forwards (a call or a LinkedIn note since is not one)."""
+        return next((t for t in reversed(self.touches) if t.kind in EMAIL_KINDS), None)
+
     def cited_in_thread(self) -> set[int]:
         return {fid for t in self.touches for fid in t.cited_fact_ids}
 
     def _update_follow_up(self) -> None:
-        """Follow-up mode: the last message below as the forwarded original, questions and new facts at hand."""
-        follow_up = self.current_kind() == "follow-up"
+        """The composer for the kind: a subject only on a first touch (a follow-up forwards one, a LinkedIn note
+        or a call has none), the character count on a LinkedIn note, and in follow-up mode the last email
+        below as the forwarded original, questions and new facts at hand."""
+        kind = self.current_kind()
+        follow_up = kind == "follow-up"
         self.follow_up_box.setVisible(follow_up)
-        self.subject.setVisible(not follow_up)
+        self.subject.setVisible(kind == "first-touch")
+        self.mailto.setVisible(kind in EMAIL_KINDS)
+        self.char_count.setVisible(self.pack.char_limit(kind) is not None)
+        self.body.setPlaceholderText(_PLACEHOLDERS.get(kind, self._email_placeholder))
         if not follow_up:
             return
-        last = self.last_touch()
+        last = self.last_email()
         if last is None:
-            self.forward_label.setText("Nothing sent to this prospect yet: a follow-up forwards your last message.")
+            self.forward_label.setText("No email sent to this prospect yet: a follow-up forwards your last email.")
             self.forwarded.setPlainText("")
         else:
             self.forward_label.setText(f"Forwarded below it: your message of {last.sent_at[:10]}"
@@ -299,23 +325,16 @@ class ComposerPane(QWidget):
             self._dirty = True
             self._autosave.start()
 
-    def _check_facts(self) -> list[dict]:
-        used = {fid for t in self.touches for fid in t.cited_fact_ids}
-        facts = []
-        for f in self.body.facts.values():
-            d = f.as_check_dict()
-            d["cited_before"] = f.id in used
-            facts.append(d)
-        return facts
-
     def refresh_checklist(self) -> None:
         """Runs on every edit: the rules are pure and fast, and only what changed is repainted."""
         body = self.body.toPlainText()
         kind = self.current_kind()
         # A follow-up has no subject of its own: it forwards the last message.
         text = compose_text(self.subject.text() if kind == "first-touch" else "", body)
-        previous = self.touches[-1].text if self.touches and kind == "follow-up" else None
-        self.result = check_text(text, kind, self._check_facts(), previous=previous, company=self.company,
+        facts, previous = thread_context(self.body.facts.values(), self.touches, kind)
+        if kind == "follow-up":  # compared with the email it forwards, not with a call logged since
+            previous = self.last_email().text if self.last_email() else None
+        self.result = check_text(text, kind, facts, previous=previous, company=self.company,
                                  pack=self.pack)
         self.checklist.show_result(self.result, self.pack)
         cites = tuple(self.result["citations"])
@@ -323,8 +342,19 @@ class ComposerPane(QWidget):
             self._suggested_for = cites
             self._update_suggestions()
         self._underline(text, body)
+        self._update_char_count(body)
         self._update_cited()
         self._update_copy()
+
+    def _update_char_count(self, body: str) -> None:
+        """The count under a message with a character limit ("123 / 300"): the limit is the rule pack's
+        (char_limit, as tuned: a LinkedIn note's is a setting)."""
+        limit = self.pack.char_limit(self.current_kind())
+        if limit is None:
+            return
+        count = sendable_length(body)
+        self.char_count.setText(f"{count} / {limit}")
+        self.char_count.setStyleSheet("color: #b3261e; font-weight: bold;" if count > limit else "")
 
     def _underline(self, text: str, body: str) -> None:
         header = len(text) - len(body)  # "Subject: ...\n\n" before the body in the checked text
@@ -364,20 +394,25 @@ class ComposerPane(QWidget):
             self.cited_label.setText("No citations yet: select a fact, then Cite fact.")
 
     def overridable_failures(self) -> list[str]:
-        return [r["id"] for r in self.result["rules"] if r["status"] == "fail" and r["id"] != GATE_RULE]
+        return [r["id"] for r in self.result["rules"] if r["status"] == "fail" and self.pack.overridable(r["id"])]
+
+    def blocking_failures(self) -> list[dict]:
+        """Failing rules the pack says can't be overridden (overridable = false): no "Copy anyway"."""
+        return [r for r in (self.result or {}).get("rules", [])
+                if r["status"] == "fail" and not self.pack.overridable(r["id"])]
 
     def _update_copy(self) -> None:
         active = self.prospect_id is not None
         ok = self.result["ok"]
         self.copy.setEnabled(active and ok)
         self.mailto.setEnabled(active and ok)
-        gate_passes = self.checklist.status_of(GATE_RULE) == "pass"
+        blocking = self.blocking_failures()
         show_anyway = active and not ok
         self.copy_anyway.setVisible(show_anyway)
-        self.copy_anyway.setEnabled(show_anyway and gate_passes)
+        self.copy_anyway.setEnabled(show_anyway and not blocking)
         self.copy_anyway.setToolTip(
             "Copy despite: " + ", ".join(self.overridable_failures()) + ". The sent log records the override."
-            if gate_passes else "A message must cite a research fact: that rule can't be overridden."
+            if not blocking else " ".join(f"{r['id']} can't be overridden: {r['message']}" for r in blocking)
         )
 
     def cited_fact_ids(self) -> list[int]:

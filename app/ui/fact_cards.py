@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QToolTip,
 )
 
-from app.core.models import DATED_KINDS, Fact
+from app.compose.rulepack import default_pack
+from app.core.models import Fact
 
 from .qt_text import plain_tooltip, qt_pos
 
@@ -27,10 +28,10 @@ AGE_COLORS = {"fresh": "#1d6b2f", "getting old": "#9a6700", "stale": "#b3261e"}
 KIND_LABELS = {"news": "NEWS", "feed": "FEED", "site": "SITE", "hiring": "HIRING", "filing": "FILING", "note": "NOTE"}
 
 
-def age_badge(fact: Fact, today: date, news_days: int = 90, site_days: int = 365) -> str | None:
-    """fresh / getting old / stale, by the limits of the fresh-facts rule; notes never age. Job
-    postings and filings are dated by when they happened, like news."""
-    limit = news_days if fact.kind in DATED_KINDS else site_days if fact.kind == "site" else None
+def age_badge(fact: Fact, today: date, limits: dict[str, int] | None = None) -> str | None:
+    """fresh / getting old / stale, by the rule pack's age limits (fact kind -> days, the rules'
+    age_days; default: the built-in pack's); kinds without a limit (notes) never age."""
+    limit = (default_pack().age_limits() if limits is None else limits).get(fact.kind)
     if not limit or not fact.published:
         return None
     try:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.compose.rulepack import RulePackError, default_pack
-from app.core.models import Fact, Prospect, Touch
+from app.core.models import EMAIL_KINDS, Fact, Prospect, Touch, kind_label
 from app.core.outgoing import html_message, mailto_url, plain_message
 from app.core.paths import safe_file_name
 from app.services.batch_research_service import BatchResearchService
@@ -21,13 +21,17 @@ from app.services.secrets_service import SecretsService
 from app.services.workspace_service import WorkspaceService
 
 from .batch_panel import BatchPanel
-from .composer_pane import GATE_RULE, ComposerPane
+from .composer_pane import ComposerPane
 from .dialogs import (
     DisqualifyDialog, EditFactDialog, ImportPreviewDialog, MessageDialog, NewProspectDialog, NoteDialog, ShortcutsDialog,
 )
 from .research_pane import ResearchPane
 from .settings_dialog import SettingsDialog
 
+# What Copy tells the rep, by the kind of message copied.
+_COPIED = {"email": "Copied. Paste it into your email or LinkedIn message.",
+           "linkedin-note": "Copied. Paste it into the note of your LinkedIn connection request.",
+           "call-script": "Copied. Say it on the call, or leave it as a voicemail; then send the email it promises."}
 SETTING_DEFAULTS = {"research_sources": dict(DEFAULT_SOURCES), "user_agent_contact": "", "rule_overrides": {},
                     "follow_up_days": 3, "allow_private_redirects": False}
 
@@ -48,6 +52,7 @@ class MainWindow(QMainWindow):
         self.prospects: dict[int, Prospect] = {}
         self.facts: dict[int, Fact] = {}
         self.rule_overrides: dict = {}
+        self.base_pack = default_pack()  # the team's pack over the built-in one, before the rep's thresholds
         self._research_lines: dict[str, str] = {}
         self._search_generation = 0
         self._last_discarded: int | None = None
@@ -160,6 +165,7 @@ class MainWindow(QMainWindow):
         s.draft_loaded.connect(self._on_draft_loaded)
         s.touch_recorded.connect(self._on_touch_recorded)
         s.touches_loaded.connect(self._on_touches_loaded)
+        s.rule_pack_loaded.connect(self._on_rule_pack_loaded)
         s.rule_overrides_loaded.connect(self._apply_rule_overrides)
         s.failed.connect(self.show_notice)
         s.noticed.connect(self.show_notice)
@@ -215,7 +221,7 @@ class MainWindow(QMainWindow):
         for notice in store.notices:
             self.show_notice(notice)
         self.statusBar().showMessage(f"Workspace: {store.path}", 5000)
-        self.service.load_rule_overrides()
+        self.service.load_rules()
         self.service.load_prospects()
 
     def _on_open_failed(self, message: str) -> None:
@@ -302,22 +308,27 @@ class MainWindow(QMainWindow):
         self.composer.set_facts(list(self.facts.values()))
 
     # -- rules and settings -------------------------------------------------------
+    def _on_rule_pack_loaded(self, pack, error: str) -> None:
+        if error:
+            self.show_notice(error)
+        self.base_pack = pack
+        self._apply_rule_overrides(self.rule_overrides)
+
     def _apply_rule_overrides(self, overrides: dict) -> None:
         self.rule_overrides = overrides
         try:
-            pack = default_pack().tuned(overrides)
+            pack = self.base_pack.tuned(overrides)
         except (RulePackError, TypeError, ValueError):
             self.show_notice("Your saved rule thresholds could not be used, so the defaults apply. "
                              "Set them again under Settings > Rule thresholds.")
-            pack = default_pack()
+            pack = self.base_pack
         self.composer.set_pack(pack)
-        fresh = pack.get("fresh-facts").params
-        self.research.age_limits = (fresh["news_days"], fresh["site_days"])
+        self.research.age_limits = pack.age_limits()
 
     def _open_settings(self, tab: int) -> None:
         def show(values: dict) -> None:
             self.service.settings_loaded.disconnect(show)
-            dialog = SettingsDialog(default_pack(), values, str(self.service.db_path.parent), self)
+            dialog = SettingsDialog(self.base_pack, values, str(self.service.db_path.parent), self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.tabs.setCurrentIndex(tab)
             dialog.save_key_requested.connect(self.secrets.save_key)
@@ -435,19 +446,19 @@ class MainWindow(QMainWindow):
     def _outgoing(self) -> tuple[str, str, str]:
         """(subject, plain text, html) of the message as the prospect will get it."""
         c = self.composer
-        last = c.last_touch()
+        last = c.last_email()
         if c.current_kind() == "follow-up" and last is not None:
             subject = last.subject if last.subject.lower().startswith("fwd:") else f"Fwd: {last.subject}".strip()
             args = (last.text, last.sent_at[:10], last.subject)
             return subject, plain_message(c.body.toPlainText(), *args), html_message(c.body.toPlainText(), *args)
-        subject = c.subject.text().strip()
+        subject = c.subject.text().strip() if c.current_kind() in EMAIL_KINDS else ""  # a note or a call has none
         return subject, plain_message(c.body.toPlainText()), html_message(c.body.toPlainText())
 
     def _allowed(self, overrides: list[str]) -> bool:
         c = self.composer
         if c.prospect_id is None or not c.result:
             return False
-        return c.result["ok"] or (bool(overrides) and c.checklist.status_of(GATE_RULE) == "pass"
+        return c.result["ok"] or (bool(overrides) and not c.blocking_failures()
                                   and set(overrides) == set(c.overridable_failures()))
 
     def _copy(self, overrides: list[str]) -> None:
@@ -462,10 +473,10 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setMimeData(data)
         self._clip_data = data
         self._log_sent(subject, text, overrides)
-        self.statusBar().showMessage("Copied. Paste it into your email or LinkedIn message.", 5000)
+        self.statusBar().showMessage(_COPIED.get(self.composer.current_kind(), _COPIED["email"]), 5000)
 
     def _open_in_mail_app(self) -> None:
-        if not self._allowed([]):
+        if not self._allowed([]) or self.composer.current_kind() not in EMAIL_KINDS:
             return
         subject, text, _ = self._outgoing()
         QDesktopServices.openUrl(QUrl(mailto_url("", subject, text)))
@@ -479,13 +490,15 @@ class MainWindow(QMainWindow):
 
     def _on_touch_recorded(self, touch: Touch) -> None:
         due = f" Follow up on {touch.follow_up_due}." if touch.follow_up_due else ""
-        self.statusBar().showMessage(f"Logged as sent.{due}", 8000)
+        what = "" if touch.kind in EMAIL_KINDS else f" ({kind_label(touch.kind)})"
+        self.statusBar().showMessage(f"Logged as sent{what}.{due}", 8000)
         if touch.prospect_id == self.composer.prospect_id:
             self.composer.load_draft(None)
             self.service.load_touches(touch.prospect_id)
 
     def _show_touch(self, touch: Touch) -> None:
-        title = f"Sent {touch.sent_at[:16].replace('T', ' ')}: {touch.subject or touch.kind}"
+        title = f"{kind_label(touch.kind)} sent {touch.sent_at[:16].replace('T', ' ')}" + (
+            f": {touch.subject}" if touch.subject else "")
         cited = ", ".join(f"[^{i}]" for i in touch.cited_fact_ids)
         dialog = MessageDialog(title, touch.text + (f"\n\n(cited {cited})" if cited else ""), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -538,7 +551,7 @@ class MainWindow(QMainWindow):
 
     def _on_restored(self, kept: str) -> None:
         self.show_notice(f"Workspace restored. The one you had is kept as {kept}.")
-        self.service.load_rule_overrides()
+        self.service.load_rules()
         self.service.load_prospects()
 
     # -- research ----------------------------------------------------------------

@@ -51,7 +51,7 @@ class ResearchPane(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.today = date.today()
-        self.age_limits = (90, 365)
+        self.age_limits: dict[str, int] | None = None  # fact kind -> days (the rule pack's); None: built-in
         self.cited_before: set[int] = set()
         self.search_mode = False
 
@@ -272,7 +272,7 @@ class ResearchPane(QWidget):
 
     # -- facts -------------------------------------------------------------------
     def _meta(self, fact: Fact, extra: dict | None = None) -> dict:
-        meta = {"age": age_badge(fact, self.today, *self.age_limits), "cited_before": fact.id in self.cited_before}
+        meta = {"age": age_badge(fact, self.today, self.age_limits), "cited_before": fact.id in self.cited_before}
         meta.update(extra or {})
         return meta
 

@@ -143,14 +143,15 @@ class SettingsDialog(QDialog):
         content = QWidget()
         layout = QVBoxLayout(content)
         self.editors: dict[tuple[str, str], QDoubleSpinBox | QSpinBox] = {}
+        tuned = self.pack.tuned(overrides)  # saved values under renamed params migrate; unusable ones are dropped
         for rule in self.pack.rules:
-            if not rule.params:
+            if not rule.params or not rule.overridable:
                 continue
             box = QGroupBox(rule.id)
             form = QFormLayout(box)
             form.addRow(_note(f"Why: {rule.source}"))
             for name, default in rule.params.items():
-                current = overrides.get(rule.id, {}).get(name, default)
+                current = tuned.get(rule.id).params[name]
                 if isinstance(default, float):
                     edit = QDoubleSpinBox()
                     edit.setDecimals(2)
