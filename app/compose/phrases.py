@@ -126,8 +126,12 @@ class PhraseMatcher:
         """Every phrase in words[lo:hi] (spans and lower-case words of the draft), left to right.
         (analysis: the draft's Analysis; phrase lists don't need it, families.FamilyMatcher does.)"""
         found = []
+        trie = self.trie
         i = lo
         while i < hi:
+            if words[i] not in trie:  # (most words start no phrase: skip the walk's call)
+                i += 1
+                continue
             end = self._walk(text, spans, words, i, hi)
             if end > 0:
                 found.append((spans[i][0], spans[end - 1][1]))
