@@ -117,19 +117,33 @@ def ratio(a: Analysis, check: Check, params: dict) -> Result:
 
 _VOWEL_GROUP_RE = re.compile(r"[aeiouy]+")
 _SILENT_E_BEFORE = frozenset("bcdfghjkmnpqrstvwxz")
-_NO_VOWEL_RE = re.compile(r"(?<![^ ])[^ aeiouy]+(?![^ ])")  # a whole word without a vowel
 
 
 def syllable_count(words: list[str]) -> int:
     """Approximate syllables in lower-case words: vowel groups, less a silent final e after a
     consonant ("make", not "table" or "free"), and at least one per word ("12", "crm")."""
-    joined = " ".join(words)
-    total = len(_VOWEL_GROUP_RE.findall(joined)) + len(_NO_VOWEL_RE.findall(joined))
-    search = _VOWEL_GROUP_RE.search
+    known = _SYLLABLES
+    total = 0
     for w in words:
-        if w[-1] == "e" and len(w) > 2 and w[-2] in _SILENT_E_BEFORE and search(w, 0, len(w) - 2):
-            total -= 1
+        n = known.get(w)
+        if n is None:
+            n = _syllables(w)
+            if len(known) < 50_000:  # a rep's vocabulary: a draft re-checked on each key has the same words
+                known[w] = n
+        total += n
     return total
+
+
+_SYLLABLES: dict[str, int] = {}
+
+
+def _syllables(w: str) -> int:
+    n = len(_VOWEL_GROUP_RE.findall(w))
+    if not n:
+        return 1
+    if w[-1] == "e" and len(w) > 2 and w[-2] in _SILENT_E_BEFORE and _VOWEL_GROUP_RE.search(w, 0, len(w) - 2):
+        n -= 1
+    return n
 
 
 def grade_level(a: Analysis) -> float:
