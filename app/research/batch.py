@@ -125,25 +125,27 @@ def default_parsers(concurrency: int) -> int:
     return max(1, min(concurrency, os.cpu_count() or 1))
 
 
-def _host(url: str | None) -> str | None:
-    """scheme://host[:port] of url as the fetcher keys its hosts; None if it is no web address."""
+def _parts(url: str | None):
+    """url taken apart as the fetcher reads it; None if it is no web address."""
     if not url:
         return None
     try:
-        parts = urlsplit(normalize_url(url))
+        return urlsplit(normalize_url(url))
     except FetchError:
         return None
-    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _host(url: str | None) -> str | None:
+    """scheme://host[:port] of url as the fetcher keys its hosts; None if it is no web address."""
+    parts = _parts(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts else None
 
 
 def _server(url: str | None) -> str | None:
     """The server a website lives on, for scheduling: host and port, "www." and the scheme aside
     (http://x.com, https://www.x.com: one server; researching both at once would only make them wait)."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(normalize_url(url))
-    except FetchError:
+    parts = _parts(url)
+    if parts is None:
         return None
     host = (parts.hostname or "").lower().removeprefix("www.")
     return f"{host}:{parts.port}" if parts.port else host
