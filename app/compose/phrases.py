@@ -90,8 +90,8 @@ class PhraseMatcher:
     def __init__(self, tokens: list[str]):
         self.trie: dict = {}
         leftovers = []
-        for token in tokens:
-            sequences = expand(token)
+        expanded = [expand(t) for t in tokens]  # (once: the pack is loaded at startup)
+        for token, sequences in zip(tokens, expanded):
             if sequences is None:
                 leftovers.append(token)
                 continue
@@ -102,7 +102,6 @@ class PhraseMatcher:
                 node[_END] = True
         self.regex = phrase_regex(leftovers) if leftovers else None
         # A list of plain single words (pronouns) is also kept as a set, for counting.
-        expanded = [expand(t) for t in tokens]
         single = not leftovers and all(len(seq) == 1 for seqs in expanded for seq in seqs)
         self.words = frozenset(seq[0] for seqs in expanded for seq in seqs) if single else None
 
