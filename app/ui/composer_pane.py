@@ -320,8 +320,10 @@ class ComposerPane(QWidget):
     def _edited(self) -> None:
         if self.sender() is self.kind:
             self._update_follow_up()
+        if self._loading:
+            return  # load_draft checks once, when kind, subject and body are all in
         self.refresh_checklist()
-        if not self._loading and self.prospect_id is not None:
+        if self.prospect_id is not None:
             self._dirty = True
             self._autosave.start()
 
