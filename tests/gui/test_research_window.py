@@ -116,3 +116,5 @@ def test_sources_are_switched_in_settings_with_their_terms_from_the_registry(qtb
         window._research()
     assert site.hits("/gdelt") == 0
     assert all("rep@example.com" in agent for _, path, agent in site.log if path == "/")
+    # With a contact set, SEC filings are looked up: on the local server, as every source here is.
+    assert site.hits("/sec/files/company_tickers.json") == 1
