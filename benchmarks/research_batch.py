@@ -54,7 +54,7 @@ from app.storage.database import open_store  # noqa: E402
 from app.storage.repo import WorkspaceRepo  # noqa: E402
 from app.storage.research_queue import ResearchQueueRepo  # noqa: E402
 from benchmarks.research import CITIES, CUSTOMERS, FACTS, FLUFF, INVESTORS, MONTHS, PEOPLE  # noqa: E402
-from tests.fixtures.http_server import LocalServer  # noqa: E402
+from tests.fixtures.http_server import LocalServer, Watch  # noqa: E402
 
 DELAY = 1.0
 MAX_PAGES = 8
@@ -162,27 +162,7 @@ class Served:
             self.server.route(path, body=body, content_type=ctype)
             self.pages[path] = len(body)
         self.server.httpd.RequestHandlerClass.disable_nagle_algorithm = True  # as real servers do
-        self.lock = threading.Lock()
-        self.now = self.most = 0
-        self.arrivals: list[tuple[float, str]] = []
-        handler = self.server.httpd.RequestHandlerClass
-        real, me = handler.do_GET, self
-
-        def do_get(h):
-            with me.lock:
-                me.now += 1
-                me.most = max(me.most, me.now)
-                me.arrivals.append((time.monotonic(), h.path))
-            try:
-                real(h)
-            finally:
-                with me.lock:
-                    me.now -= 1
-
-        handler.do_GET = do_get
-
-    def gaps(self) -> list[float]:
-        return [b - a for (a, path), (b, _) in zip(self.arrivals, self.arrivals[1:]) if path != "/robots.txt"]
+        self.watch = Watch(self.server)
 
     def close(self) -> None:
         self.server.__exit__(None, None, None)
@@ -277,17 +257,17 @@ def main() -> int:
 
             print(f"1. The batch: {n} prospects through the research queue ({c} at a time)", file=sys.stderr)
             wall, took, summary = run_batch(repo, ids, c)
-            requests = [len(s.arrivals) for s in served]
+            requests = [len(s.watch.starts) for s in served]
             pauses = sum(r - 2 for r in requests)  # none before robots.txt, none between it and the home page
-            most = max(s.most for s in served)
-            gaps = [g for s in served for g in s.gaps()]
+            most = max(s.watch.most for s in served)
+            gaps = [g for s in served for g in s.watch.gaps()]
             facts = [o.facts for o in summary.outcomes]
             states = {state: summary.count(state) for state in ("done", "failed", "cancelled")}
             pages_read = n * MAX_PAGES
             ideal_pages = DELAY * pages_read / c
             ideal_pauses = DELAY * pauses / c
             for s in served[:k]:
-                s.arrivals.clear()
+                s.watch.starts.clear()
 
             print(f"2. One by one: {k} of the same prospects", file=sys.stderr)
             prospects = [(pid, s.site.company, s.server.base + "/") for pid, s in zip(ids, served[:k])]

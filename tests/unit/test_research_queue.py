@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
@@ -19,7 +18,7 @@ from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from app.storage.research_queue import ResearchQueueRepo
 from tests.conftest import ROOT, cli_env, run_app
-from tests.fixtures.http_server import LocalServer
+from tests.fixtures.http_server import LocalServer, Watch
 
 SENTENCES = {
     "/": "{c} opened a second warehouse in Tacoma in September 2026, adding 40 jobs.",
@@ -51,35 +50,6 @@ def serve_site(server: LocalServer, company: str, title: str | None = None, slow
         else:
             server.route(path, body=body)
     return server
-
-
-class Watch:
-    """Requests in flight on one server, counted over each whole exchange (the body sent included)."""
-
-    def __init__(self, server: LocalServer):
-        self.lock = threading.Lock()
-        self.now = self.most = 0
-        self.starts: list[tuple[float, str]] = []  # (when a request arrived, its path)
-        handler = server.httpd.RequestHandlerClass  # each LocalServer has its own class
-        real, watch = handler.do_GET, self
-
-        def do_get(h):
-            with watch.lock:
-                watch.now += 1
-                watch.most = max(watch.most, watch.now)
-                watch.starts.append((time.monotonic(), h.path))
-            try:
-                real(h)
-            finally:
-                with watch.lock:
-                    watch.now -= 1
-
-        handler.do_GET = do_get
-
-    def gaps(self) -> list[float]:
-        """Time between one request's arrival and the next's; not after robots.txt, which the fetcher
-        asks for just before the first page, without a pause."""
-        return [b - a for (a, path), (b, _) in zip(self.starts, self.starts[1:]) if path != "/robots.txt"]
 
 
 def workspace(home, prospects: list[tuple[str, str]], crawl_delay: float = 0.0):
