@@ -1,9 +1,8 @@
 """Research a list from the window: select prospects, research them in the background, see each one's
 state, Cancel; the queue resumes when the window opens; an import offers to research what it added."""
-import gc
 import sqlite3
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QProgressBar, QPushButton, QWidget
 
@@ -12,6 +11,7 @@ from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from app.storage.research_queue import ResearchQueueRepo
 from tests.fixtures.http_server import LocalServer
+from tests.fixtures.stall_meter import StallMeter
 from tests.gui.test_first_flow import find
 from tests.unit.test_research_queue import SENTENCES, facts_of, offline_sources, serve_site
 
@@ -96,34 +96,17 @@ def test_cancel_in_the_panel_keeps_what_was_found_and_the_window_never_stalls(qt
         found: set[int] = set()
         batch.fact_found.connect(lambda pid, fact: found.add(pid))
 
-        # Garbage from the tests before this one would make a full collection pause the main thread.
-        gc.collect()
-        gc.freeze()
-        gaps, clock = [], QElapsedTimer()
-        clock.start()
-        last = [clock.elapsed()]
-
-        def tick():
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(5)
-        timer.timeout.connect(tick)
-        timer.start()
-        window.research_list(ids)
-        qtbot.waitUntil(lambda: len(found) == 4, timeout=20_000)  # four at a time: each has its home page's fact
-        # ...and each is now reading a page that drips in: the window must stay responsive meanwhile.
-        qtbot.waitUntil(lambda: all(sum(s.hits(p) for p in ("/about", "/news", "/careers")) for s in servers[:4]))
-        states = panel_states(window)
-        assert sorted(states.values()).count("queued") == 1
-        assert all(s.startswith("researching") for n, s in states.items() if n != names[4])
-        cancel = find(window, QPushButton, "batchCancel")
-        with qtbot.waitSignal(batch.batch_finished, timeout=10_000) as finished:
-            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-        timer.stop()
-        gc.unfreeze()
+        with StallMeter() as meter:
+            window.research_list(ids)
+            qtbot.waitUntil(lambda: len(found) == 4, timeout=20_000)  # four at a time: each has its home page's fact
+            # ...and each is now reading a page that drips in: the window must stay responsive meanwhile.
+            qtbot.waitUntil(lambda: all(sum(s.hits(p) for p in ("/about", "/news", "/careers")) for s in servers[:4]))
+            states = panel_states(window)
+            assert sorted(states.values()).count("queued") == 1
+            assert all(s.startswith("researching") for n, s in states.items() if n != names[4])
+            cancel = find(window, QPushButton, "batchCancel")
+            with qtbot.waitSignal(batch.batch_finished, timeout=10_000) as finished:
+                qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     finally:
         for server in servers:
             server.__exit__(None, None, None)
@@ -136,9 +119,9 @@ def test_cancel_in_the_panel_keeps_what_was_found_and_the_window_never_stalls(qt
     window.service.wait(5000)
     for pid, name in zip(ids[:4], names):
         assert facts_of(earned_home, pid) == [SENTENCES["/"].format(c=name)]
-    assert len(gaps) > 20
+    assert len(meter.gaps) > 20
     # A window that waited on research even once would stall for seconds (the pages never finish).
-    assert max(gaps) <= 500, f"the main thread stalled for {max(gaps)} ms"
+    assert meter.longest <= 500, f"the main thread stalled for {meter.longest} ms"
 
 
 def test_a_queue_left_by_the_last_session_resumes_when_the_window_opens(qtbot, open_window, earned_home):

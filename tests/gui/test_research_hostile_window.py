@@ -3,11 +3,10 @@ research finishes or is cancelled within 2 s, and closing the window ends it wit
 
 Each site is served on 127.0.0.1 by a raw-socket server (tests/fixtures/hostile_server.py), with a
 normal home page (whose facts must arrive) and one hostile part."""
-import gc
 import time
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QPushButton
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 
@@ -15,6 +14,7 @@ from app.services.research_service import ResearchService
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from tests.fixtures.hostile_server import HostileServer
+from tests.fixtures.stall_meter import StallMeter
 from tests.gui.test_first_flow import find
 
 HOME = ("<html><head><title>Acme Robotics</title>{head}</head><body><p>Acme Robotics opened a second factory in "
@@ -83,38 +83,6 @@ def _window(qtbot, open_window, earned_home, server, **overrides):
     window = open_window(research=service)
     qtbot.waitUntil(lambda: window.research.research.isEnabled())
     return window, service
-
-
-class StallMeter:
-    """The longest gap between ticks of a 5 ms timer on the main thread: how long the window froze."""
-
-    def __init__(self):
-        self.gaps: list[int] = []
-        self.clock = QElapsedTimer()
-        self.timer = QTimer()
-        self.timer.setInterval(5)
-        self.timer.timeout.connect(self._tick)
-
-    def __enter__(self):
-        gc.collect()
-        gc.freeze()  # earlier tests' garbage would make a full collection pause the main thread
-        self.clock.start()
-        self.last = 0
-        self.timer.start()
-        return self
-
-    def _tick(self):
-        now = self.clock.elapsed()
-        self.gaps.append(now - self.last)
-        self.last = now
-
-    def __exit__(self, *exc):
-        self.timer.stop()
-        gc.unfreeze()
-
-    @property
-    def longest(self) -> int:
-        return max(self.gaps) if self.gaps else 0
 
 
 KINDS = ["drip-headers", "not-http", "header-flood", "crawl-delay", "huge-robots", "sitemap", "entity-feed",

@@ -1,15 +1,15 @@
 """Research from the window: facts stream in, problems are listed, Cancel works, the UI never stalls."""
-import gc
 import sqlite3
 import time
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
 
 from app.services.research_service import ResearchService
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from tests.fixtures.company_site import endpoints
+from tests.fixtures.stall_meter import StallMeter
 from tests.gui.test_first_flow import find
 
 
@@ -56,40 +56,22 @@ def test_slow_site_never_stalls_the_window_and_cancel_keeps_what_was_found(qtbot
     site.routes["/news"] = lambda req: (200, {"Content-Type": "text/html"}, ((b" ", 0.2) for _ in range(200)))
     window, service = window_for(qtbot, open_window, earned_home, site, deadline=30.0)
 
-    # Garbage from the tests before this one would make a full collection pause the main thread;
-    # that is the test suite's cost, not the window's, so set it aside while measuring.
-    gc.collect()
-    gc.freeze()
-    gaps, clock = [], QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def tick():
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(tick)
-    timer.start()
-    window._research()
-    facts = find(window, QListWidget, "factList")
-    qtbot.waitUntil(lambda: facts.count() > 0, timeout=15_000)  # the home page's facts arrive first
-    qtbot.wait(1500)  # the event loop runs while the slow pages drip in: this is what is measured
-    assert service.is_running()
-    cancel = find(window, QPushButton, "cancelResearchButton")
-    assert cancel.isVisible()
-    started = time.monotonic()
-    with qtbot.waitSignal(service.finished, timeout=10_000) as done:
-        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    timer.stop()
+    with StallMeter() as meter:
+        window._research()
+        facts = find(window, QListWidget, "factList")
+        qtbot.waitUntil(lambda: facts.count() > 0, timeout=15_000)  # the home page's facts arrive first
+        qtbot.wait(1500)  # the event loop runs while the slow pages drip in: this is what is measured
+        assert service.is_running()
+        cancel = find(window, QPushButton, "cancelResearchButton")
+        assert cancel.isVisible()
+        started = time.monotonic()
+        with qtbot.waitSignal(service.finished, timeout=10_000) as done:
+            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert time.monotonic() - started < 5
     assert done.args[1].cancelled and done.args[1].facts
     assert not cancel.isVisible() and find(window, QPushButton, "researchButton").isEnabled()
-    assert len(gaps) > 150
-    gc.unfreeze()
-    assert max(gaps) <= 50, f"the main thread stalled for {max(gaps)} ms"
+    assert len(meter.gaps) > 150
+    assert meter.longest <= 50, f"the main thread stalled for {meter.longest} ms"
 
 
 def test_sources_are_switched_in_settings_with_their_terms_from_the_registry(qtbot, open_window, earned_home, site):
