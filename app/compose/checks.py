@@ -123,6 +123,10 @@ def syllable_count(words: list[str]) -> int:
     """Approximate syllables in lower-case words: vowel groups, less a silent final e after a
     consonant ("make", not "table" or "free"), and at least one per word ("12", "crm")."""
     known = _SYLLABLES
+    try:  # the usual case while a rep types: every word seen before, summed at C speed
+        return sum(map(known.__getitem__, words))
+    except KeyError:
+        pass
     total = 0
     for w in words:
         n = known.get(w)

@@ -34,8 +34,10 @@ def run_rule(rule: Rule, a: Analysis) -> dict:
         text = _template(check.options, check.message, values.get("which"))
         findings.append((status, text.format_map(_Values({**rule.params, **values})), spans))
     if not findings:
-        return {"id": rule.id, "status": "pass",
-                "message": rule.pass_message.format_map(_Values({**rule.params, **pass_values})), "spans": []}
+        message = rule.pass_message
+        if "{" in message:  # most pass messages are plain words
+            message = message.format_map(_Values({**rule.params, **pass_values}))
+        return {"id": rule.id, "status": "pass", "message": message, "spans": []}
     findings.sort(key=lambda f: -_SEVERITY[f[0]])
     spans = sorted({tuple(s) for f in findings for s in f[2]})
     return {

@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from .phrases import _TOKEN_RE, PhraseMatcher, _sequence, normalize_word
 
@@ -724,7 +725,7 @@ class FamilyMatcher:
         end = region[1]
         free = -1
         last = hi - 1
-        for i in [i for i, w in enumerate(words[lo:hi], lo) if w in table]:
+        for i in compress(range(lo, hi), map(table.__contains__, words[lo:hi])):  # the words that may start one
             single, seconds, back = table[words[i]]
             if back is not None and i > lo:  # patterns found by their second word start one word earlier
                 candidates = back.get(words[i - 1])

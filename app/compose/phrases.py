@@ -9,6 +9,7 @@ matched by a regular expression instead.
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 _END = object()  # trie key that marks a complete phrase
 _TOKEN_RE = re.compile(r"\d[\d,.]*\d|\w+(?:['’\-]\w+)*")
@@ -125,18 +126,15 @@ class PhraseMatcher:
         """Every phrase in words[lo:hi] (spans and lower-case words of the draft), left to right.
         (analysis: the draft's Analysis; phrase lists don't need it, families.FamilyMatcher does.)"""
         found = []
-        trie = self.trie
-        i = lo
-        while i < hi:
-            if words[i] not in trie:  # (most words start no phrase: skip the walk's call)
-                i += 1
+        free = lo  # past the last phrase found: phrases don't overlap
+        # Most words start no phrase: the ones that may are picked out at C speed, then walked.
+        for i in compress(range(lo, hi), map(self.trie.__contains__, words[lo:hi])):
+            if i < free:
                 continue
             end = self._walk(text, spans, words, i, hi)
             if end > 0:
                 found.append((spans[i][0], spans[end - 1][1]))
-                i = end
-            else:
-                i += 1
+                free = end
         if self.regex is not None:
             found += [(m.start(), m.end()) for m in self.regex.finditer(text, *region)]
             found.sort()

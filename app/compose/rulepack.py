@@ -70,9 +70,13 @@ class Rule:
 class RulePack:
     rules: tuple[Rule, ...]
     example_defaults: dict[str, Any]
+    _by_kind: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
-    def for_kind(self, kind: str) -> list[Rule]:
-        return [r for r in self.rules if kind in r.applies_to]
+    def for_kind(self, kind: str) -> tuple[Rule, ...]:
+        """The rules for a kind of message, in pack order (asked on every keystroke: kept)."""
+        if kind not in self._by_kind:
+            self._by_kind[kind] = tuple(r for r in self.rules if kind in r.applies_to)
+        return self._by_kind[kind]
 
     def get(self, rule_id: str) -> Rule:
         for r in self.rules:
