@@ -23,9 +23,9 @@ _START = operator.itemgetter(0)
 # Written to open with a character class, which lets the regex engine skip to the next word: the same
 # tokens as (?<!\[\^)(?:\d[\d,.]*\d|\w+(?:['’\-]\w+)*), found faster (tests/unit/test_analysis_speedups.py).
 _TOKEN_RE = re.compile(r"\w(?<!\[\^\w)(?:(?<=\d)[\d,.]*\d|\w*(?:['’\-]\w+)*)")
-# Where a forwarded original starts: everything below is not the rep's new text.
-_FORWARD_RE = re.compile(
-    r"^[ \t]*(?:-{2,}[ \t]*(?:forwarded message|original message)[ \t]*-{2,}"
+# Where a forwarded original starts: everything below is not the rep's new text. A line that opens it:
+_FORWARD_LINE = (
+    r"[ \t]*(?:-{2,}[ \t]*(?:forwarded message|original message)[ \t]*-{2,}"
     r"|-{3,}[ \t]*$"
     r"|_{8,}[ \t]*$"  # Outlook's rule above a quoted message
     r"|begin forwarded message:"  # Apple Mail
@@ -33,9 +33,12 @@ _FORWARD_RE = re.compile(
     r"|on [^\n]{3,120}\n[^\n]{0,80}\bwrote:[ \t]*$"  # Gmail wraps a long "On ... <address> wrote:"
     r"|from:[ \t]+[^\n]*@[^\n]*$"
     r"|from:[ \t]+[^\n]+\n[ \t]*(?:sent|date):"  # Outlook names the sender without an address
-    r"|>)",
-    re.IGNORECASE | re.MULTILINE,
+    r"|>)"
 )
+# The body's first line is matched where it starts; the lines below are searched from the line break
+# before each (a literal the regex engine jumps to, where "^" made it try every character).
+_FORWARD_FIRST_RE = re.compile(_FORWARD_LINE, re.IGNORECASE | re.MULTILINE)
+_FORWARD_RE = re.compile(r"\n" + _FORWARD_LINE, re.IGNORECASE | re.MULTILINE)
 # Used with .match(text, pos): \A would only match at the very start of the text.
 _SALUTATION_RE = re.compile(
     r"[ \t]*(?:(?:hi|hello|hey|hiya|howdy|dear|greetings|good[ \t]+(?:morning|afternoon|evening|day)|yo)\b(?![-'’])"
@@ -211,8 +214,11 @@ class Analysis:
     def new_span(self) -> Span:
         """The rep's own text: the body above any forwarded or quoted original."""
         start = self.parsed.body_start
-        m = _FORWARD_RE.search(self.text, start)
-        end = m.start() if m else len(self.text)
+        text = self.text
+        if (start == 0 or text[start - 1] == "\n") and _FORWARD_FIRST_RE.match(text, start):
+            return (start, start)  # nothing new above the forwarded original
+        m = _FORWARD_RE.search(text, start)
+        end = m.start() + 1 if m else len(text)
         while end > start and self.text[end - 1].isspace():
             end -= 1
         return (start, end)

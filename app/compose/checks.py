@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import compress
 
 from . import accuracy, claims, deliverability, kinds_rules
 from .analysis import Analysis, Span
@@ -100,8 +101,8 @@ def ratio(a: Analysis, check: Check, params: dict) -> Result:
             words, spans = a.content_lower, a.content_words
         else:
             words, spans = a.lower_words_in(region), a.words_in(region)
-        num = sum(1 for w in words if w in numerator.words)
-        den_spans = [span for span, w in zip(spans, words) if w in denominator.words]
+        num = sum(map(numerator.words.__contains__, words))  # (at C speed: this runs on every keystroke)
+        den_spans = list(compress(spans, map(denominator.words.__contains__, words)))
         their = getattr(numerator, "counts_prospect", None)  # a family table may count their company and people
         if their:
             num += sum(1 for kind, (s, _) in a.prospect_mentions if kind in their and region[0] <= s < region[1])
@@ -122,23 +123,20 @@ _SILENT_E_BEFORE = frozenset("bcdfghjkmnpqrstvwxz")
 def syllable_count(words: list[str]) -> int:
     """Approximate syllables in lower-case words: vowel groups, less a silent final e after a
     consonant ("make", not "table" or "free"), and at least one per word ("12", "crm")."""
-    known = _SYLLABLES
-    try:  # the usual case while a rep types: every word seen before, summed at C speed
-        return sum(map(known.__getitem__, words))
-    except KeyError:
-        pass
-    total = 0
-    for w in words:
-        n = known.get(w)
-        if n is None:
-            n = _syllables(w)
-            if len(known) < 50_000:  # a rep's vocabulary: a draft re-checked on each key has the same words
-                known[w] = n
-        total += n
-    return total
+    return sum(map(_SYLLABLES.__getitem__, words))  # at C speed; only a new word runs Python code
 
 
-_SYLLABLES: dict[str, int] = {}
+class _KnownSyllables(dict):
+    """word -> syllables, filled as words come: a draft re-checked on each key has the same words."""
+
+    def __missing__(self, word: str) -> int:
+        n = _syllables(word)
+        if len(self) < 50_000:  # a rep's vocabulary is far smaller: don't grow without end
+            self[word] = n
+        return n
+
+
+_SYLLABLES = _KnownSyllables()
 
 
 def _syllables(w: str) -> int:
