@@ -1,86 +1,51 @@
-"""Small dialogs: they validate before closing, so nothing typed is lost to an error."""
+"""Small dialogs: they validate before closing, so nothing typed is lost to an error.
+
+The keyboard rules every input dialog follows (first field focused, Save never autoDefault, Tab leaves
+multi-line fields, messages that clear once fixed) live in dialog_base.py. The bigger dialogs have their own
+modules; they are imported here too, so the window imports every dialog from one place.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
-)
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QVBoxLayout
 
 from app.core.errors import InputError
-from app.core.validate import NoteInput, ProspectInput, note_input, prospect_input
+from app.core.validate import NoteInput, note_input
+
+from .contrast import readable_palette
+from .dialog_base import ValidatingDialog, plain_label, quiet_buttons
+from .destructive_dialogs import ConfirmDeleteProspectDialog, MergeProspectsDialog
+from .input_checks import published_input, source_title_input, source_url_input
+from .preview import PreviewDialog
+from .prospect_dialog import NewProspectDialog, ProspectDialog, ProspectValue
+from .snippets_dialog import SnippetsDialog
+from .timeline_dialog import TimelineDialog
+
+_ValidatingDialog = ValidatingDialog  # the old private name
+
+__all__ = [
+    "ConfirmDeleteProspectDialog", "DisqualifyDialog", "EditFactDialog", "FactDetails", "ImportPreviewDialog",
+    "MergeProspectsDialog", "MessageDialog", "NewProspectDialog", "NoteDialog", "PreviewDialog", "ProspectDialog",
+    "ProspectValue", "ShortcutsDialog", "SnippetsDialog", "TimelineDialog",
+]
 
 
-class _ValidatingDialog(QDialog):
-    def __init__(self, parent, title: str):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.form = QFormLayout()
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogError")
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a11;")
-        self.error_label.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("dialogSaveButton")
-        buttons.accepted.connect(self._try_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        self.value = None
-
-    def _line(self, label: str, name: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(name)
-        edit.setPlaceholderText(placeholder)
-        edit.setAccessibleName(label.rstrip(":*"))
-        self.form.addRow(label, edit)
-        return edit
-
-    def _validate(self):
-        raise NotImplementedError
-
-    def _try_accept(self) -> None:
-        try:
-            self.value = self._validate()
-        except InputError as e:
-            self.error_label.setText(str(e))
-            self.error_label.show()
-            return
-        self.accept()
-
-
-class NewProspectDialog(_ValidatingDialog):
-    def __init__(self, parent=None):
-        super().__init__(parent, "New prospect")
-        self.setObjectName("newProspectDialog")
-        self.company = self._line("Company*:", "companyEdit", "Acme Robotics")
-        self.website = self._line("Website:", "websiteEdit", "acme-robotics.com")
-        self.contact = self._line("Contact:", "contactEdit", "Sam Rivera")
-        self.role = self._line("Role:", "roleEdit", "VP Operations")
-
-    def _validate(self) -> ProspectInput:
-        return prospect_input(self.company.text(), self.website.text(), self.contact.text(), self.role.text())
-
-
-class NoteDialog(_ValidatingDialog):
+class NoteDialog(ValidatingDialog):
     def __init__(self, company: str, parent=None):
         super().__init__(parent, f"Research note on {company}")
         self.setObjectName("noteDialog")
-        self.text = QPlainTextEdit()
-        self.text.setObjectName("noteTextEdit")
+        self.text = self._text("Note*:", "noteTextEdit",
+                               "What you learned: a call, a post, a referral. One fact per note cites best.")
         self.text.setAccessibleName("Note")
-        self.text.setPlaceholderText("What you learned: a call, a post, a referral. One fact per note cites best.")
-        self.form.addRow("Note*:", self.text)
         self.source = self._line("Source URL:", "noteSourceEdit", "optional: where you read it")
 
     def _validate(self) -> NoteInput:
         return note_input(self.text.toPlainText(), self.source.text())
 
 
-class DisqualifyDialog(_ValidatingDialog):
+class DisqualifyDialog(ValidatingDialog):
     """Stopping is fine; doing it silently is not: the reason is kept with the prospect."""
 
     def __init__(self, company: str, parent=None):
@@ -89,25 +54,44 @@ class DisqualifyDialog(_ValidatingDialog):
         self.reason = self._line("Reason*:", "disqualifyReasonEdit", "e.g. no budget until 2027; chose a competitor")
 
     def _validate(self) -> str:
-        from app.core.errors import InputError
-
         reason = " ".join(self.reason.text().split())
         if not reason:
             raise InputError("Say why, so that future you knows: e.g. 'no budget until 2027'.")
         return reason
 
 
-class EditFactDialog(_ValidatingDialog):
-    def __init__(self, text: str, parent=None):
+@dataclass(frozen=True)
+class FactDetails:
+    text: str
+    published: str | None = None  # YYYY-MM-DD; None when unknown
+    source_url: str = ""  # http(s) only; "" for none
+    source_title: str = ""
+
+
+class EditFactDialog(ValidatingDialog):
+    """Correct a fact: its wording, the day it was published, where it came from. `.value` is the text (what
+    the first callers used); `.details` a FactDetails with all four."""
+
+    def __init__(self, text: str, parent=None, published: str | None = "", source_url: str = "",
+                 source_title: str = "", today: date | None = None):
         super().__init__(parent, "Edit fact")
         self.setObjectName("editFactDialog")
-        self.text = QPlainTextEdit(text)
-        self.text.setObjectName("factTextEdit")
+        self._today = today
+        self.text = self._text("Fact*:", "factTextEdit", text=text)
         self.text.setAccessibleName("Fact")
-        self.form.addRow("Fact*:", self.text)
+        self.published = self._line("Published:", "factPublishedEdit", "YYYY-MM-DD, optional", published or "")
+        self.source_url = self._line("Source URL:", "factSourceUrlEdit", "https://…, optional", source_url or "")
+        self.source_title = self._line("Source title:", "factSourceTitleEdit", "optional", source_title or "")
+        self.details: FactDetails | None = None
 
     def _validate(self) -> str:
-        return note_input(self.text.toPlainText()).text
+        self.details = FactDetails(
+            note_input(self.text.toPlainText()).text,
+            published_input(self.published.text(), self._today or date.today()),
+            source_url_input(self.source_url.text()),
+            source_title_input(self.source_title.text()),
+        )
+        return self.details.text
 
 
 class MessageDialog(QDialog):
@@ -117,14 +101,18 @@ class MessageDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("sentMessageDialog")
         self.setWindowTitle(title)
-        view = QPlainTextEdit(text)
-        view.setObjectName("sentMessageText")
-        view.setReadOnly(True)
+        self.setPalette(readable_palette(self.palette()))
+        self.view = QPlainTextEdit(text)
+        self.view.setObjectName("sentMessageText")
+        self.view.setAccessibleName("Sent message")
+        self.view.setReadOnly(True)
+        self.view.setTabChangesFocus(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(view)
+        layout.addWidget(self.view)
         layout.addWidget(buttons)
+        self.view.setFocus()  # the arrow keys scroll the message; Escape closes
         self.resize(560, 420)
 
 
@@ -136,6 +124,7 @@ SHORTCUTS = (
     ("Ctrl+Enter", "Copy the message (send)"),
     ("Ctrl+V in the fact list", "Research just the page whose address is on the clipboard"),
     ("Backspace after a chip", "Remove that citation"),
+    ("Enter or Space on a checklist item", "Show where the rule applies and why"),
 )
 
 
@@ -144,11 +133,14 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard shortcuts")
+        self.setPalette(readable_palette(self.palette()))
         form = QFormLayout(self)
         for keys, what in SHORTCUTS:
-            label = QLabel(what)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            form.addRow(f"<b>{keys}</b>", label)
+            key_label = plain_label(keys, wrap=False)
+            bold = key_label.font()
+            bold.setBold(True)
+            key_label.setFont(bold)
+            form.addRow(key_label, plain_label(what))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -158,23 +150,25 @@ class ImportPreviewDialog(QDialog):
     """What a CSV import will do, before it does it."""
 
     def __init__(self, plan, file_name: str, parent=None):
-        from PySide6.QtWidgets import QListWidget, QTableWidget, QTableWidgetItem
+        from PySide6.QtWidgets import QAbstractItemView, QListWidget, QTableWidget, QTableWidgetItem
 
         super().__init__(parent)
         self.setObjectName("importPreviewDialog")
         self.setWindowTitle(f"Import {file_name}")
+        self.setPalette(readable_palette(self.palette()))
         self.plan = plan
         layout = QVBoxLayout(self)
         mapped = ", ".join(f"{theirs} → {ours}" for ours, theirs in plan.columns.items())
-        summary = QLabel(f"{len(plan.rows)} new prospect(s) to import; {len(plan.duplicates)} already in your "
-                         f"workspace; {len(plan.errors)} row(s) can't be used.\nColumns: {mapped}")
-        summary.setObjectName("importSummary")
-        summary.setTextFormat(Qt.TextFormat.PlainText)
-        summary.setWordWrap(True)
+        summary = plain_label(f"{len(plan.rows)} new prospect(s) to import; {len(plan.duplicates)} already in your "
+                              f"workspace; {len(plan.errors)} row(s) can't be used.\nColumns: {mapped}",
+                              "importSummary")
         layout.addWidget(summary)
         table = QTableWidget(min(len(plan.rows), 200), 5)
         table.setObjectName("importPreviewTable")
         table.setAccessibleName("Prospects to import")
+        # A preview: what is imported is the plan, so an edit here would be silently ignored.
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # Tab moves on to the buttons
         table.setHorizontalHeaderLabels(["Line", "Company", "Website", "Contact", "Role"])
         for r, row in enumerate(plan.rows[:200]):
             for c, value in enumerate((str(row.line), row.company, row.website, row.contact, row.role)):
@@ -186,13 +180,16 @@ class ImportPreviewDialog(QDialog):
             errors.setAccessibleName("Rows that can't be imported")
             errors.addItems([f"line {line}: {why}" for line, why in plan.errors[:500]])
             errors.setMaximumHeight(120)
-            layout.addWidget(QLabel("Skipped (fix them in the file and import again; nothing is duplicated):"))
+            layout.addWidget(plain_label("Skipped (fix them in the file and import again; nothing is duplicated):"))
             layout.addWidget(errors)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         go = buttons.addButton(f"Import {len(plan.rows)} prospect(s)", QDialogButtonBox.ButtonRole.AcceptRole)
         go.setObjectName("importButton")
         go.setEnabled(bool(plan.rows))
+        quiet_buttons(buttons)
+        go.setDefault(True)  # Enter imports what the table shows; Space only presses the button it is on
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        table.setFocus()
         self.resize(720, 520)

@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextCharFormat, QTextLayout, QTextOption
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QPen, QTextCharFormat, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QToolTip,
 )
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.compose.rulepack import default_pack
 from app.core.models import Fact
 
+from .contrast import mix, readable
 from .qt_text import plain_tooltip, qt_pos
 
 FACT_ROLE = Qt.ItemDataRole.UserRole + 1  # the Fact record
@@ -25,6 +26,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 MAX_LINES = 5
 PAD = 6
 AGE_COLORS = {"fresh": "#1d6b2f", "getting old": "#9a6700", "stale": "#b3261e"}
+# The number as the composer's citation chip shows it, in the chip's colours (citation_edit.py), so a rep can
+# match "[^11]" in the message to its card at a glance. Dark green on pale green: 6.4:1 on any theme.
+CHIP_BACKGROUND, CHIP_TEXT = QColor("#d8f0dc"), QColor("#1d5f2a")
+MATCH_BACKGROUND, MATCH_TEXT = QColor("#ffe58a"), QColor("#000000")
 KIND_LABELS = {"news": "NEWS", "feed": "FEED", "site": "SITE", "hiring": "HIRING", "filing": "FILING", "note": "NOTE"}
 
 
@@ -61,6 +66,9 @@ def header_text(fact: Fact, meta: dict) -> str:
     parts = [KIND_LABELS.get(fact.kind, fact.kind.upper())]
     if fact.lang and fact.lang.split("-")[0].lower() != "en":
         parts[0] += f" [{fact.lang}]"  # the rep should know before citing it in an English message
+    if fact.pinned:
+        # A word, not the pin emoji (an empty box where no emoji font is installed); early, so eliding keeps it.
+        parts.append("pinned")
     host = domain(fact.source_url) if fact.source_url else ""
     source = fact.source_title or host
     if source:
@@ -69,8 +77,6 @@ def header_text(fact: Fact, meta: dict) -> str:
         parts.append(fact.published[:10])
     if meta.get("age"):
         parts.append(meta["age"])
-    if fact.pinned:
-        parts.append("📌 pinned")
     if meta.get("cited_before"):
         parts.append("cited before")
     if meta.get("prospect"):
@@ -89,8 +95,8 @@ class FactCardDelegate(QStyledItemDelegate):
         layout.setTextOption(option)
         if matches:
             fmt = QTextCharFormat()
-            fmt.setBackground(QColor("#ffe58a"))
-            fmt.setForeground(QColor("#000000"))
+            fmt.setBackground(MATCH_BACKGROUND)
+            fmt.setForeground(MATCH_TEXT)
             ranges = []
             for start, end in matches:
                 r = QTextLayout.FormatRange()
@@ -144,6 +150,22 @@ class FactCardDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         return small
 
+    @staticmethod
+    def colors(palette: QPalette, selected: bool, age: str | None = None) -> dict[str, QColor]:
+        """The card's colours: every text one is at least 4.5:1 on the card's background, on any theme.
+        A selected card is tinted with the highlight colour and outlined in it, instead of being filled with
+        it: white on Fusion's highlight is only 3.7:1, and the age colours vanish on it."""
+        base = palette.color(QPalette.ColorRole.Base)
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        background = mix(base, highlight, 0.22) if selected else base
+        text = readable(palette.color(QPalette.ColorRole.Text), background)
+        return {
+            "background": background,
+            "border": highlight if selected else palette.color(QPalette.ColorRole.Mid),
+            "text": text,
+            "header": readable(QColor(AGE_COLORS[age]), background) if age in AGE_COLORS else text,
+        }
+
     def paint(self, painter, option, index) -> None:
         fact: Fact = index.data(FACT_ROLE)
         if fact is None:
@@ -152,36 +174,50 @@ class FactCardDelegate(QStyledItemDelegate):
         painter.save()
         rect = option.rect.adjusted(2, 2, -2, -2)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        background = palette.color(QPalette.ColorRole.Highlight) if selected else palette.color(QPalette.ColorRole.Base)
-        painter.setPen(palette.color(QPalette.ColorRole.Mid))
-        painter.setBrush(background)
+        colors = self.colors(option.palette, selected, meta.get("age"))
+        border = QPen(colors["border"])
+        border.setWidth(2 if selected else 1)
+        painter.setPen(border)
+        painter.setBrush(colors["background"])
         painter.drawRoundedRect(rect, 5, 5)
-        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         small = self._small(option.font)
+        metrics = QFontMetrics(small)
+        head_rect = QRect(rect.left() + PAD, rect.top() + PAD // 2, rect.width() - 2 * PAD, metrics.height())
+        chip_width = self._draw_chip(painter, f"[^{fact.id}]", small, head_rect)
+        header_rect = head_rect.adjusted(chip_width + PAD, 0, 0, 0)
         painter.setFont(small)
-        head_rect = QRect(rect.left() + PAD, rect.top() + PAD // 2, rect.width() - 2 * PAD,
-                          QFontMetrics(small).height())
-        age = meta.get("age")
-        painter.setPen(QColor(AGE_COLORS[age]) if age and not selected else text_color)
-        painter.drawText(head_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(small).elidedText(header_text(fact, meta), Qt.TextElideMode.ElideRight,
-                                                        head_rect.width()))
-        painter.setPen(text_color)
+        painter.setPen(colors["header"])
+        painter.drawText(header_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(header_text(fact, meta), Qt.TextElideMode.ElideRight, header_rect.width()))
+        painter.setPen(colors["text"])
         room = rect.bottom() - head_rect.bottom() - PAD
         quoted = snapshot_line(fact)
         if quoted:
             # Under the text, in the small font: where the quote was read (the tooltip has the rest).
             foot_rect = QRect(head_rect.left(), rect.bottom() - PAD // 2 - head_rect.height(), head_rect.width(),
                               head_rect.height())
-            painter.setFont(small)
             painter.drawText(foot_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             QFontMetrics(small).elidedText(quoted, Qt.TextElideMode.ElideRight, foot_rect.width()))
-            painter.setFont(option.font)
+                             metrics.elidedText(quoted, Qt.TextElideMode.ElideRight, foot_rect.width()))
             room -= head_rect.height() + PAD // 2
+        painter.setFont(option.font)
         layout, _ = self._layout(fact.text, option.font, rect.width() - 2 * PAD, meta.get("matches", []), room)
         layout.draw(painter, QPointF(head_rect.left(), head_rect.bottom() + PAD / 2))
         painter.restore()
+
+    @staticmethod
+    def _draw_chip(painter, text: str, font: QFont, line: QRect) -> int:
+        """Draw the citation chip at the start of the header line; returns its width."""
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        width = QFontMetrics(bold).horizontalAdvance(text) + PAD
+        chip = QRect(line.left(), line.top(), width, line.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(CHIP_BACKGROUND)
+        painter.drawRoundedRect(chip, 3, 3)
+        painter.setFont(bold)
+        painter.setPen(CHIP_TEXT)
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        return width
 
 
 class FactList(QListWidget):

@@ -1,6 +1,8 @@
 """Fact cards for what research now finds: job postings and filings with their labels and ages, and a
 quoted article's card saying where its quote came from (the whole snapshot in its tooltip)."""
 from dataclasses import replace
+
+import pytest
 from datetime import date, timedelta
 
 from PySide6.QtCore import QRect
@@ -10,7 +12,7 @@ from app.research.facts import FoundFact, Snapshot
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from app.ui.fact_cards import FACT_ROLE, age_badge
-from tests.gui.test_first_flow import find
+from tests.helpers.window import find
 
 HASH = "5f1c3a" + "0" * 58
 QUOTE = "Harbor and Pine opened a second cross-dock in Reno on Tuesday, adding 120 jobs."
@@ -86,11 +88,106 @@ def test_a_quote_research_found_is_saved_and_shown_with_its_snapshot(qtbot, open
                       "https://rail.example/story", "Harbor and Pine teams up with Cascadia Rail", "2026-11-01",
                       "en", snapshot=Snapshot("Harbor and Pine signed a rail partnership with Cascadia Rail on Monday.",
                                               "https://rail.example/story", "2026-11-03T08:00:00+00:00", "ab" * 32))
-    with qtbot.waitSignal(window.service.fact_added, timeout=10_000) as added:
-        window.service.add_found_fact(prospect.id, found)
-    saved = added.args[0]
+    saved_facts = []  # the service answers with an Op now (it had a fact_added signal)
+    window.service.add_found_fact(prospect.id, found).success(saved_facts.append)
+    qtbot.waitUntil(lambda: bool(saved_facts), timeout=10_000)
+    saved = saved_facts[0]
     assert (saved.quote_url, saved.quote_retrieved_at, saved.quote_sha256) == (
         "https://rail.example/story", "2026-11-03T08:00:00+00:00", "ab" * 32)
     qtbot.waitUntil(lambda: facts.count() == 4)
     texts = [facts.item(i).text() for i in range(facts.count())]
     assert any("Cascadia Rail" in t and "Quoted from rail.example on 2026-11-03" in t for t in texts), texts
+
+
+# -- the card as painted: its number, its pin, and text a rep can read -------------------------------------------
+
+from PySide6.QtCore import QRectF  # noqa: E402
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette  # noqa: E402
+from PySide6.QtWidgets import QStyle  # noqa: E402
+
+from app.core.models import Fact  # noqa: E402
+from app.ui.contrast import contrast_ratio  # noqa: E402
+from app.ui.fact_cards import FactList  # noqa: E402
+
+PINNED = Fact(11, 1, "news", "Harbor and Pine opened a second cross-dock in Reno.", URL, "Reno cross-dock opens",
+              (date.today() - timedelta(days=60)).isoformat(), pinned=True, quote=QUOTE, quote_url=URL,
+              quote_retrieved_at="2026-11-02T15:30:05+00:00", quote_sha256=HASH)
+
+
+class RecordingPainter(QPainter):
+    """A real painter that also notes each text drawn (with its pen and box) and each rounded box filled."""
+
+    def __init__(self, device):
+        super().__init__(device)
+        self.texts: list[tuple[str, QColor, QRectF]] = []
+        self.fills: list[tuple[QColor, QRectF]] = []
+
+    def drawText(self, *args):
+        self.texts.append((next(a for a in args if isinstance(a, str)), self.pen().color(), QRectF(args[0])))
+        return super().drawText(*args)
+
+    def drawRoundedRect(self, *args):
+        self.fills.append((self.brush().color(), QRectF(args[0])))
+        return super().drawRoundedRect(*args)
+
+    def behind(self, box: QRectF) -> QColor:
+        """The colour of the last box filled under the middle of `box`."""
+        return next(color for color, rect in reversed(self.fills) if rect.contains(box.center()))
+
+
+def dark_palette(palette: QPalette) -> QPalette:
+    dark = QPalette(palette)
+    for role, color in (("Window", "#2b2b2b"), ("WindowText", "#e8e8e8"), ("Base", "#1e1e1e"), ("Text", "#e8e8e8"),
+                        ("Mid", "#555555"), ("Highlight", "#3d6fa5"), ("HighlightedText", "#ffffff")):
+        dark.setColor(getattr(QPalette.ColorRole, role), QColor(color))
+    return dark
+
+
+def paint_card(qtbot, fact: Fact, meta: dict, selected=False, palette=None) -> RecordingPainter:
+    facts = FactList()
+    qtbot.addWidget(facts)
+    facts.resize(460, 400)
+    item = facts.add_card(fact, meta)
+    option = QStyleOptionViewItem()
+    option.initFrom(facts)
+    option.font = facts.font()
+    if palette is not None:
+        option.palette = palette
+    if selected:
+        option.state |= QStyle.StateFlag.State_Selected
+    index = facts.model().index(facts.row(item), 0)
+    option.rect = QRect(0, 0, 440, facts.itemDelegate().sizeHint(option, index).height())
+    image = QImage(440, option.rect.height(), QImage.Format.Format_ARGB32)
+    painter = RecordingPainter(image)
+    facts.itemDelegate().paint(painter, option, index)
+    painter.end()
+    return painter
+
+
+def test_a_card_shows_the_number_its_citation_chip_shows(qtbot):
+    painted = paint_card(qtbot, PINNED, {})
+    assert any("[^11]" in text for text, _, _ in painted.texts), painted.texts
+
+
+def test_a_pinned_card_says_so_without_an_emoji_glyph(qtbot):
+    painted = paint_card(qtbot, PINNED, {})
+    drawn = " ".join(text for text, _, _ in painted.texts)
+    assert "pinned" in drawn
+    assert not [ch for ch in drawn if ord(ch) >= 0x1F000], "no emoji: they are empty boxes without an emoji font"
+    facts = FactList()
+    qtbot.addWidget(facts)
+    item_text = facts.add_card(PINNED, {}).text()  # what a screen reader says
+    assert "pinned" in item_text and "📌" not in item_text
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("selected", [False, True], ids=["plain", "selected"])
+@pytest.mark.parametrize("age", [None, "fresh", "getting old", "stale"])
+def test_every_text_on_a_card_is_readable(qtbot, theme, selected, age):
+    palette = QListWidget().palette()
+    palette = dark_palette(palette) if theme == "dark" else palette
+    painted = paint_card(qtbot, PINNED, {"age": age, "cited_before": True}, selected, palette)
+    assert len(painted.texts) >= 2  # the header (and chip), the "Quoted from" line
+    low = [(text, color.name(), painted.behind(box).name(), round(contrast_ratio(color, painted.behind(box)), 2))
+           for text, color, box in painted.texts if contrast_ratio(color, painted.behind(box)) < 4.5]
+    assert not low, low
