@@ -118,5 +118,5 @@ def start_gui(quit_after_startup: bool = False) -> Started | int:
         # Let the event loop go idle once with the prospect list shown, then leave.
         window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()
-    service.open()
+    window.open_workspace()
     return started

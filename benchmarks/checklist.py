@@ -229,14 +229,39 @@ def load_proselint():
     return (lambda text: LintFile("<bench>", text).lint()), __version__
 
 
-def qt_fact(d: dict):
-    from app.core.models import Fact
-    return Fact(id=d["id"], prospect_id=1, kind=d["kind"], text=d["text"], source_url=d.get("source_url", ""),
-                source_title=d.get("source_title", ""), published=d.get("published") or None)
-
-
 # -- part 3: the composer --------------------------------------------------------------------
-def keystrokes(facts: list[dict]) -> dict:
+def composer_for(facts: list[dict], home: Path, qapp):
+    """A real ComposerPane on a real ProspectSession: a temporary workspace with the prospect and the
+    example facts (saved in order, so they get ids 1, 2, 3 as the drafts cite them), selected and loaded."""
+    from app.services.workspace_service import WorkspaceService
+    from app.storage.database import open_store
+    from app.storage.repo import WorkspaceRepo
+    from app.ui.composer_pane import ComposerPane
+    from app.ui.session import ProspectSession
+
+    store = open_store(home / "earned.db")
+    repo = WorkspaceRepo(store.conn)
+    prospect = repo.add_prospect(COMPANY, "harborpine.example", CONTACT)
+    for d in facts:
+        fact, _ = repo.add_fact(prospect.id, d["kind"], d["text"], d.get("source_url", ""), d.get("source_title", ""),
+                                d.get("published") or None)
+        assert fact.id == d["id"], "the drafts cite the example facts by their ids"
+    store.conn.close()
+    service = WorkspaceService(home / "earned.db", seed_demo=False)
+    opened = []
+    service.open().success(opened.append)
+    while not opened:
+        qapp.processEvents()
+    session = ProspectSession(service)
+    session.select(prospect.id)
+    while not session.is_loaded:
+        qapp.processEvents()
+    return ComposerPane(session), service
+
+
+def keystrokes(facts: list[dict], spelling: bool) -> dict:
+    import tempfile
+
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import Qt, qInstallMessageHandler
     from PySide6.QtGui import QTextCursor
@@ -244,7 +269,6 @@ def keystrokes(facts: list[dict]) -> dict:
     from PySide6.QtWidgets import QApplication
 
     import app.ui.composer_pane as composer_pane
-    from app.ui.composer_pane import ComposerPane
 
     def qt_messages(mode, context, message):  # the offscreen plugin says this for every window
         if "does not support propagateSizeHints" not in message:
@@ -259,12 +283,15 @@ def keystrokes(facts: list[dict]) -> dict:
     preset, typed = body[:cut], body[cut:]
     assert typed.isascii(), "QTest.keyClicks types ASCII only"
 
-    pane = ComposerPane()
+    home = Path(tempfile.mkdtemp(prefix="earned-bench-"))
+    pane, service = composer_for(facts, home, qapp)
+    if spelling:  # the shared dictionary, loaded as the window loads it (off the UI thread there)
+        from app.compose.spelling import default_speller
+
+        pane.body.highlighter.set_speller(default_speller())
     pane.resize(900, 700)
     pane.show()
     QTest.qWaitForWindowExposed(pane)
-    pane.set_prospect(1, COMPANY, CONTACT)
-    pane.set_facts([qt_fact(d) for d in facts])
     pane.subject.setText(subject)
     pane.body.setPlainText(preset)
     cursor = pane.body.textCursor()
@@ -309,7 +336,10 @@ def keystrokes(facts: list[dict]) -> dict:
         del pane.body.setExtraSelections
 
     final = pane.body.toPlainText()
-    rules = pane.result["rules"]
+    rules = pane.result.rules
+    misspelled = sum(1 for i in range(pane.body.document().blockCount())
+                     for r in pane.body.document().findBlockByNumber(i).layout().formats()
+                     if r.format.underlineStyle() == r.format.UnderlineStyle.SpellCheckUnderline)
     out = {
         "samples": samples,
         "engine": engine_ms,
@@ -317,11 +347,14 @@ def keystrokes(facts: list[dict]) -> dict:
         "typed": len(typed),
         "preset_chars": len(preset),
         "ok": final == body,
-        "rules": [(r["id"], r["status"], len(r["spans"])) for r in rules],
+        "rules": [(r.id, r.status, len(r.spans)) for r in rules],
         "underlines": len(pane.body.extraSelections()),
+        "misspelled": misspelled,
         "pyside": pyside_version,
     }
+    pane.session.flush()
     pane.close()
+    service.close()
     return out
 
 
@@ -356,9 +389,11 @@ def main() -> int:
             p_med, p_p95 = summary(time_each(lint, fresh_texts(template, calls, base=calls + 1)))
         rows.append((label, kind, words, calls, c_med, c_p95, p_med, p_p95))
 
-    keys = keystrokes(facts)
+    plain = keystrokes(facts, spelling=False)
+    keys = keystrokes(facts, spelling=True)
     k_med, k_p95 = summary(keys["samples"])
     e_med, e_p95 = summary(keys["engine"])
+    n_med, n_p95 = summary(plain["samples"])
 
     print(f"Python {platform.python_version()}, PySide6 {keys['pyside']}, {os.cpu_count()} CPUs, "
           f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}"
@@ -374,7 +409,10 @@ def main() -> int:
 
     print(f"\nComposer, per keystroke ({keys['typed']} keys typed after {keys['preset_chars']} preset characters; "
           f"key event + processEvents):")
-    print(f"  end to end      median {k_med:6.3f}   p95 {k_p95:6.3f}   max {max(keys['samples']):6.3f}")
+    print(f"  end to end      median {k_med:6.3f}   p95 {k_p95:6.3f}   max {max(keys['samples']):6.3f}"
+          f"   (spell check on; {keys['misspelled']} misspelling(s) underlined at the end)")
+    print(f"  spell check off median {n_med:6.3f}   p95 {n_p95:6.3f}   max {max(plain['samples']):6.3f}"
+          f"   (same keys, same run: spelling costs {k_med - n_med:+.3f} ms at the median)")
     print(f"  of which check_text     median {e_med:6.3f}   p95 {e_p95:6.3f}   ({len(keys['engine'])} calls: "
           "Return on an empty line re-checks twice)")
     print(f"  underlines re-applied (setExtraSelections) on {keys['applied']} of {keys['typed']} keys")
@@ -393,11 +431,12 @@ def main() -> int:
     for label, _, _, _, c_med, _, p_med, _ in rows:
         verdicts.append((f">= {TARGET_RATIO:.0f}x faster than proselint, {label}",
                          f"{p_med / c_med:.1f}x" if lint else "n/a", bool(lint) and p_med / c_med >= TARGET_RATIO))
-    verdicts.append((f"keystroke p95 <= {TARGET_KEY_P95_MS:.0f} ms", f"{k_p95:.3f} ms", k_p95 <= TARGET_KEY_P95_MS))
+    verdicts.append((f"keystroke p95 <= {TARGET_KEY_P95_MS:.0f} ms, spell check on", f"{k_p95:.3f} ms",
+                     k_p95 <= TARGET_KEY_P95_MS))
     print("\nTargets:")
     for label, value, ok in verdicts:
         print(f"  {'PASS' if ok else 'MISS'}  {label:47} {value}")
-    return 0 if keys["ok"] else 1
+    return 0 if keys["ok"] and plain["ok"] else 1
 
 
 if __name__ == "__main__":

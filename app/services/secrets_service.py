@@ -5,7 +5,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.research.sources import KEY_SOURCES  # the registry: light, no source module loaded
 
-from .tasks import TaskRunner
+from .tasks import Op, TaskRunner
 from .workspace_service import user_message
 
 
@@ -15,9 +15,9 @@ def masked(value: str) -> str:
 
 
 class SecretsService(QObject):
-    status_loaded = Signal(dict)  # name -> masked value, or "" when not set; {} when no keychain
-    key_saved = Signal(str, str)  # name, masked value as read back from the keychain
-    failed = Signal(str)  # a message (never a key)
+    """Each call returns an Op (app.services.tasks); a failure reaches the caller as the sentence the rep
+    reads (never a key), or the `failed` signal when the caller gave no failure callback."""
+    failed = Signal(str)
 
     def __init__(self, store=None, parent: QObject | None = None):
         super().__init__(parent)
@@ -33,17 +33,35 @@ class SecretsService(QObject):
             self._store = SecretStore()
         return self._store
 
-    def load_status(self) -> None:
+    def _submit(self, doing: str, work) -> Op:
+        op = Op()
+
+        def fail(error: BaseException) -> None:
+            message = user_message(error, doing)
+            if op._failure is not None:
+                op._failure(message)
+            else:
+                self.failed.emit(message)
+
+        def done(result) -> None:
+            if op._success is not None:
+                op._success(result)
+
+        self._runner.run(work, done, fail)
+        return op
+
+    def load_status(self) -> Op:
+        """name -> masked value, or "" when not set; {} when there is no keychain."""
         def work():
             if not self.store.available():
                 return {}
             return {name: masked(self.store.get(name) or "") if self.store.get(name) else ""
                     for name in KEY_SOURCES}
 
-        self._runner.run(work, self.status_loaded.emit, lambda e: self.failed.emit(user_message(e, "reading keys")))
+        return self._submit("reading keys", work)
 
-    def save_key(self, name: str, value: str) -> None:
-        """Store, then read back: what the window shows is what the keychain really holds."""
+    def save_key(self, name: str, value: str) -> Op:
+        """Store, then read back: (name, masked value) as the keychain really holds it."""
         def work():
             if value.strip():
                 self.store.set(name, value)
@@ -54,8 +72,7 @@ class SecretsService(QObject):
             self.store.delete(name)
             return name, ""
 
-        self._runner.run(work, lambda r: self.key_saved.emit(*r),
-                         lambda e: self.failed.emit(user_message(e, "saving the key")))
+        return self._submit("saving the key", work)
 
     def wait(self, msecs: int = -1) -> bool:
         return self._runner.wait(msecs)

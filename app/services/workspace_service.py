@@ -1,20 +1,27 @@
-"""WorkspaceService: the UI's only way to the local store, always off the main thread."""
+"""WorkspaceService: the UI's only way to the local store, always off the main thread.
+
+Every operation returns an Op (app.services.tasks): the caller chains what happens next on that
+call alone, `service.add_note(pid, text).success(...)`. What a write changed goes out once, on the
+one `changed` signal (a Change), for whoever shows that data (the ProspectSession, the prospect
+list); no reply is broadcast for callers to match to their requests.
+"""
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.compose.rulepack import team_pack
 from app.core.errors import DiskFull, EarnedError
-from app.core.models import Draft
+from app.core.models import Draft, Fact, Prospect, Touch
 from app.core.paths import database_path, resources_dir
 from app.storage.database import open_store, store_error
 from app.storage.repo import DEFAULT_FOLLOW_UP_DAYS, WorkspaceRepo
 
-from .tasks import TaskRunner
+from .tasks import Op, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -33,30 +40,30 @@ def user_message(error: BaseException, doing: str, db_path: Path | None = None) 
     return f"Something went wrong while {doing} ({type(error).__name__}). Nothing saved earlier was lost."
 
 
+@dataclass(frozen=True)
+class Change:
+    """What one write changed, with the new state of what it touched."""
+    prospects: tuple[Prospect, ...] = ()  # added or updated
+    removed_prospects: tuple[int, ...] = ()  # deleted, or merged into another
+    facts: tuple[Fact, ...] = ()  # added or updated (a discarded one too: fact.discarded)
+    touches: tuple[Touch, ...] = ()  # logged as sent
+    removed_touches: tuple[Touch, ...] = ()  # taken out of the sent log (an undone send)
+    settings: tuple[str, ...] = ()  # setting keys saved
+    reload: bool = False  # the whole workspace may differ (an import, a restore, a merge)
+
+
+@dataclass(frozen=True)
+class ProspectData:
+    """One prospect as the window needs it, read in one go so the parts agree."""
+    prospect: Prospect
+    facts: list[Fact]  # the store's order: pinned, notes, research by usefulness and date
+    touches: list[Touch]  # oldest first
+    draft: Draft | None
+
+
 class WorkspaceService(QObject):
-    opened = Signal(object)  # app.storage.database.OpenedStore (its notices say what to tell the rep)
-    open_failed = Signal(str)
-    prospects_loaded = Signal(list)
-    prospect_added = Signal(object)
-    facts_loaded = Signal(int, list)  # prospect id, [Fact]
-    fact_added = Signal(object)
-    fact_updated = Signal(object)  # pinned, edited, discarded or restored
-    # generation, query, [Fact], {prospect id: company} (object: a dict signal would turn the ids into strings)
-    search_results = Signal(int, str, list, object)
-    draft_loaded = Signal(int, object)  # prospect id, Draft or None
-    draft_saved = Signal(object)
-    touch_recorded = Signal(object)
-    prospect_updated = Signal(object)
-    touches_loaded = Signal(int, list)  # prospect id, [Touch] oldest first
-    rule_overrides_loaded = Signal(dict)  # {"rule-id": {"param": value}}
-    rule_pack_loaded = Signal(object, str)  # RulePack (the team's over the built-in one), what is wrong with it or ""
-    settings_loaded = Signal(dict)  # {key: value} for the keys asked
-    import_planned = Signal(object)  # ImportPlan: shown to the rep before anything is written
-    imported = Signal(int)  # prospects added
-    exported = Signal(str)  # the file written
-    backed_up = Signal(str)
-    restored = Signal(str)  # where the previous workspace was kept
-    failed = Signal(str)  # a message for the rep
+    changed = Signal(object)  # Change
+    failed = Signal(str)  # an operation failed and its caller did not say what to do: tell the rep
     noticed = Signal(str)  # something the store did that the rep should know (an index rebuilt)
     drafts_pending = Signal(int)  # drafts kept in memory because the disk was full (0: all saved)
 
@@ -75,18 +82,40 @@ class WorkspaceService(QObject):
         self._draft_retry.timeout.connect(self.retry_unsaved_drafts)
 
     # -- plumbing ----------------------------------------------------------------
-    def _submit(self, doing: str, work, done, on_error=None) -> None:
-        def fail(error: BaseException) -> None:
-            if on_error is None or not on_error(error):
-                self.failed.emit(user_message(error, doing, self.db_path))
-            self._tell_notices()
+    def _submit(self, doing: str, work, changes=None, on_error=None, on_done=None) -> Op:
+        """Run work on the store thread and return the caller's Op.
+
+        changes(result) -> Change | None is announced before the caller's success callback runs, so what
+        the caller reads is already up to date. on_done(result) is the service's own bookkeeping, first of
+        all. on_error(error) -> True handles an error itself; otherwise the caller's failure callback gets
+        the sentence the rep reads, or the `failed` signal does when the caller gave none."""
+        op = Op()
 
         def finished(result) -> None:
-            if done is not None:
-                done(result)
+            if on_done is not None:
+                on_done(result)
+            change = changes(result) if changes is not None else None
+            if change is not None:
+                self.changed.emit(change)
+            if op._success is not None:
+                op._success(result)
             self._tell_notices()
 
-        self._runner.run(work, finished, fail)
+        def fail(error: BaseException) -> None:
+            if on_error is None or not on_error(error):
+                message = user_message(error, doing, self.db_path)
+                if op._failure is not None:
+                    op._failure(message)
+                else:
+                    self.failed.emit(message)
+            self._tell_notices()
+
+        def then() -> None:
+            for callback in op._then:
+                callback()
+
+        self._runner.run(work, finished, fail).finally_(then)
+        return op
 
     def _tell_notices(self) -> None:
         # Read on the main thread after the job: the store thread may be running the next one,
@@ -110,8 +139,9 @@ class WorkspaceService(QObject):
             self._repo.conn.close()
             self._repo = None
 
-    # -- operations --------------------------------------------------------------
-    def open(self) -> None:
+    # -- the workspace -------------------------------------------------------------
+    def open(self) -> Op:
+        """Open (or create) the workspace; success gets the OpenedStore (its notices say what to tell the rep)."""
         def work():
             store = open_store(self.db_path)
             self._repo = WorkspaceRepo(store.conn)
@@ -119,76 +149,27 @@ class WorkspaceService(QObject):
                 self._repo.seed_demo(resources_dir() / "demo" / "workspace.json")
             return store
 
-        def fail(error: BaseException) -> None:
-            self.open_failed.emit(user_message(error, "opening the workspace", self.db_path))
+        def check_index(_store) -> None:
+            # Queued behind whatever the caller asks next: a damaged search index finds nothing, silently.
+            self._submit("checking the search index", lambda: self._require_repo().repair_search_index())
 
-        def done(store) -> None:
-            self.opened.emit(store)
-            # After the first loads the window queues: a damaged search index finds nothing, silently.
-            self._submit("checking the search index", lambda: self._require_repo().repair_search_index(), None)
+        return self._submit("opening the workspace", work, on_done=check_index)
 
-        self._runner.run(work, done, fail)
-
-    def load_prospects(self) -> None:
-        self._submit("loading prospects", lambda: self._require_repo().list_prospects(), self.prospects_loaded.emit)
-
-    def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "") -> None:
-        self._submit(
-            "saving the prospect",
-            lambda: self._require_repo().add_prospect(company, website, contact_name, role),
-            self.prospect_added.emit,
-        )
-
-    def load_facts(self, prospect_id: int) -> None:
-        self._submit(
-            "loading research",
-            lambda: (prospect_id, self._require_repo().list_facts(prospect_id)),
-            lambda result: self.facts_loaded.emit(*result),
-        )
-
-    def add_note(self, prospect_id: int, text: str, source_url: str = "") -> None:
-        self._submit(
-            "saving the note", lambda: self._require_repo().add_note(prospect_id, text, source_url),
-            self.fact_added.emit,
-        )
-
-    def load_touches(self, prospect_id: int) -> None:
-        self._submit(
-            "loading the sent log",
-            lambda: (prospect_id, self._require_repo().list_touches(prospect_id)),
-            lambda result: self.touches_loaded.emit(*result),
-        )
-
-    def load_rules(self) -> None:
-        """The rule pack (a team's pack in the data folder laid over the built-in one), then the saved
-        thresholds: rule_pack_loaded, then rule_overrides_loaded."""
+    def load_rules(self) -> Op:
+        """(RulePack, what is wrong with the team's pack or "", the rep's saved thresholds): the team's
+        pack in the data folder laid over the built-in one."""
         def work():
-            return team_pack(self.db_path.parent), self._require_repo().get_setting("rule_overrides", {})
+            pack, error = team_pack(self.db_path.parent)
+            return pack, error or "", self._require_repo().get_setting("rule_overrides", {})
 
-        def done(result) -> None:
-            (pack, error), overrides = result
-            self.rule_pack_loaded.emit(pack, error or "")
-            self.rule_overrides_loaded.emit(overrides)
+        return self._submit("loading the rules", work)
 
-        self._submit("loading the rules", work, done)
-
-    def add_found_fact(self, prospect_id: int, fact) -> None:
-        """Save a researched fact (the same text again refreshes the saved one)."""
-        self._submit(
-            "saving research",
-            lambda: self._require_repo().add_fact(prospect_id, fact.kind, fact.text, fact.source_url,
-                                                  fact.source_title, fact.published, fact.lang, fact.off_site,
-                                                  fact.score, fact.snapshot)[0],
-            self.fact_added.emit,
-        )
-
-    def load_settings(self, defaults: dict) -> None:
+    def load_settings(self, defaults: dict) -> Op:
         """Workspace settings (JSON values); missing keys come back with their defaults."""
-        self._submit("loading settings",
-                     lambda: {k: self._require_repo().get_setting(k, v) for k, v in defaults.items()},
-                     self.settings_loaded.emit)
+        return self._submit("loading settings",
+                            lambda: {k: self._require_repo().get_setting(k, v) for k, v in defaults.items()})
 
-    def save_settings(self, values: dict) -> None:
+    def save_settings(self, values: dict) -> Op:
         def work():
             repo = self._require_repo()
             with repo.transaction():
@@ -196,78 +177,112 @@ class WorkspaceService(QObject):
                     repo.set_setting(key, value)
             return values
 
-        self._submit("saving settings", work, self.settings_loaded.emit)
+        return self._submit("saving settings", work, lambda v: Change(settings=tuple(v)))
 
-    def set_pinned(self, fact_id: int, pinned: bool) -> None:
-        self._submit("pinning the fact", lambda: self._require_repo().set_pinned(fact_id, pinned),
-                     self.fact_updated.emit)
+    # -- prospects -------------------------------------------------------------------
+    def list_prospects(self) -> Op:
+        return self._submit("loading prospects", lambda: self._require_repo().list_prospects())
 
-    def edit_fact(self, fact_id: int, text: str) -> None:
-        self._submit("saving the fact", lambda: self._require_repo().edit_fact(fact_id, text), self.fact_updated.emit)
+    def load_prospect(self, prospect_id: int) -> Op:
+        """ProspectData: the prospect, its facts, its sent log and its draft (a draft the disk had no room
+        for is newer than the saved one, and comes back instead)."""
+        pending = self._unsaved_drafts.get(prospect_id)  # read here, on the thread that writes it
 
-    def set_discarded(self, fact_id: int, discarded: bool) -> None:
-        self._submit("discarding the fact", lambda: self._require_repo().set_discarded(fact_id, discarded),
-                     self.fact_updated.emit)
+        def work():
+            repo = self._require_repo()
+            return ProspectData(repo.get_prospect(prospect_id), repo.list_facts(prospect_id),
+                                repo.list_touches(prospect_id), pending[1] if pending else repo.get_draft(prospect_id))
 
-    def search_facts(self, generation: int, query: str) -> None:
+        return self._submit("loading the prospect", work)
+
+    def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "") -> Op:
+        return self._submit("saving the prospect",
+                            lambda: self._require_repo().add_prospect(company, website, contact_name, role),
+                            lambda p: Change(prospects=(p,)))
+
+    def set_status(self, prospect_id: int, status: str, reason: str = "") -> Op:
+        return self._submit("changing the status",
+                            lambda: self._require_repo().set_status(prospect_id, status, reason),
+                            lambda p: Change(prospects=(p,)))
+
+    # -- facts -------------------------------------------------------------------------
+    def add_note(self, prospect_id: int, text: str, source_url: str = "") -> Op:
+        return self._submit("saving the note", lambda: self._require_repo().add_note(prospect_id, text, source_url),
+                            lambda f: Change(facts=(f,)))
+
+    def add_found_fact(self, prospect_id: int, fact) -> Op:
+        """Save a researched fact (the same text again refreshes the saved one)."""
+        return self._submit(
+            "saving research",
+            lambda: self._require_repo().add_fact(prospect_id, fact.kind, fact.text, fact.source_url,
+                                                  fact.source_title, fact.published, fact.lang, fact.off_site,
+                                                  fact.score, fact.snapshot)[0],
+            lambda f: Change(facts=(f,)))
+
+    def set_pinned(self, fact_id: int, pinned: bool) -> Op:
+        return self._submit("pinning the fact", lambda: self._require_repo().set_pinned(fact_id, pinned),
+                            lambda f: Change(facts=(f,)))
+
+    def edit_fact(self, fact_id: int, text: str) -> Op:
+        return self._submit("saving the fact", lambda: self._require_repo().edit_fact(fact_id, text),
+                            lambda f: Change(facts=(f,)))
+
+    def set_discarded(self, fact_id: int, discarded: bool) -> Op:
+        return self._submit("discarding the fact", lambda: self._require_repo().set_discarded(fact_id, discarded),
+                            lambda f: Change(facts=(f,)))
+
+    def search_facts(self, query: str) -> Op:
+        """([Fact], {prospect id: company}): the best 100 facts of every prospect for the query."""
         def work():
             repo = self._require_repo()
             facts = repo.search_facts(query, limit=100)  # the best 100: more is a list nobody reads
             names = {p.id: p.company for p in repo.prospects_by_id({f.prospect_id for f in facts})}
-            return generation, query, facts, names
+            return facts, names
 
-        self._submit("searching", work, lambda result: self.search_results.emit(*result))
-
-    def set_status(self, prospect_id: int, status: str, reason: str = "") -> None:
-        self._submit("changing the status", lambda: self._require_repo().set_status(prospect_id, status, reason),
-                     self.prospect_updated.emit)
+        return self._submit("searching", work)
 
     # -- data in and out ------------------------------------------------------------
-    def plan_import(self, path: str) -> None:
+    def plan_import(self, path: str) -> Op:
         from app.storage.csv_import import plan_import
 
-        self._submit("reading the CSV file", lambda: plan_import(Path(path), self._require_repo()),
-                     self.import_planned.emit)
+        return self._submit("reading the CSV file", lambda: plan_import(Path(path), self._require_repo()))
 
-    def apply_import(self, plan) -> None:
+    def apply_import(self, plan) -> Op:
+        """The number of prospects added."""
         from app.storage.csv_import import apply_import
 
-        self._submit("importing prospects", lambda: apply_import(plan, self._require_repo()), self.imported.emit)
+        return self._submit("importing prospects", lambda: apply_import(plan, self._require_repo()),
+                            lambda _n: Change(reload=True))
 
-    def export(self, prospect_id: int | None, fmt: str, path: str) -> None:
+    def export(self, prospect_id: int | None, fmt: str, path: str) -> Op:
         from app.storage.export import write_export
 
-        self._submit("exporting", lambda: str(write_export(self._require_repo(), fmt, Path(path), prospect_id)),
-                     self.exported.emit)
+        return self._submit("exporting",
+                            lambda: str(write_export(self._require_repo(), fmt, Path(path), prospect_id)))
 
-    def backup(self, path: str) -> None:
+    def backup(self, path: str) -> Op:
         from app.storage.backup import backup
 
-        self._submit("backing up", lambda: str(backup(self._require_repo().conn, Path(path))), self.backed_up.emit)
+        return self._submit("backing up", lambda: str(backup(self._require_repo().conn, Path(path))))
 
-    def restore(self, path: str) -> None:
+    def restore(self, path: str) -> Op:
+        """Where the previous workspace was kept."""
         from app.storage.backup import restore
 
-        self._submit("restoring", lambda: str(restore(self._require_repo().conn, self.db_path, Path(path))),
-                     self.restored.emit)
+        return self._submit("restoring", lambda: str(restore(self._require_repo().conn, self.db_path, Path(path))),
+                            lambda _kept: Change(reload=True))
 
-    def load_draft(self, prospect_id: int) -> None:
-        pending = self._unsaved_drafts.get(prospect_id)  # newer than the saved one: the disk had no room
-        self._submit(
-            "loading the draft",
-            lambda: (prospect_id, pending[1] if pending else self._require_repo().get_draft(prospect_id)),
-            lambda result: self.draft_loaded.emit(*result),
-        )
-
-    def save_draft(self, draft: Draft) -> None:
+    # -- drafts and the sent log --------------------------------------------------------
+    def save_draft(self, draft: Draft) -> Op:
+        """Save the draft. When the disk is full it is kept in memory and tried again every few seconds
+        (said once); load_prospect gives it back meanwhile."""
         self._draft_seq += 1
         seq, pid = self._draft_seq, draft.prospect_id
 
-        def saved(result: Draft) -> None:
+        def saved(_result: Draft) -> None:
             if pid in self._unsaved_drafts and self._unsaved_drafts[pid][0] <= seq:
                 del self._unsaved_drafts[pid]
                 self._drafts_pending_changed()
-            self.draft_saved.emit(result)
 
         def disk_full(error: BaseException) -> bool:
             if not isinstance(error, DiskFull):
@@ -281,7 +296,8 @@ class WorkspaceService(QObject):
             self._drafts_pending_changed()
             return True
 
-        self._submit("saving the draft", lambda: self._require_repo().save_draft(draft), saved, disk_full)
+        return self._submit("saving the draft", lambda: self._require_repo().save_draft(draft),
+                            on_error=disk_full, on_done=saved)
 
     def retry_unsaved_drafts(self) -> None:
         """Try the drafts the disk had no room for again (on a timer while any are pending)."""
@@ -299,16 +315,18 @@ class WorkspaceService(QObject):
         self.drafts_pending.emit(len(self._unsaved_drafts))
 
     def record_touch(self, prospect_id: int, kind: str, subject: str, text: str, cited: list[int],
-                     overrides: list[str]) -> None:
+                     overrides: list[str]) -> Op:
+        """Log a sent message; success gets (Touch, the prospect as it is now: contacted, follow-up due)."""
         def work():
             repo = self._require_repo()
             days = int(repo.get_setting("follow_up_days", DEFAULT_FOLLOW_UP_DAYS))
             touch = repo.record_touch(prospect_id, kind, subject, text, cited, overrides, follow_up_days=days)
             return touch, repo.get_prospect(prospect_id)
 
-        def done(result) -> None:
-            touch, prospect = result
-            self.touch_recorded.emit(touch)
-            self.prospect_updated.emit(prospect)
+        return self._submit("logging the sent message", work, lambda r: Change(prospects=(r[1],), touches=(r[0],)))
 
-        self._submit("logging the sent message", work, done)
+    def unlog_touch(self, touch_id: int) -> Op:
+        """Undo a send: the touch leaves the sent log and the prospect's status and follow-up date are as if
+        it had never been sent. Success gets (the prospect as it is now, the removed Touch)."""
+        return self._submit("undoing the send", lambda: self._require_repo().unlog_touch(touch_id),
+                            lambda r: Change(prospects=(r[0],), removed_touches=(r[1],)))

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QSyntaxHighlighter, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
 from app.core.models import Fact
 from app.core.text import CITATION_RE
 
 from .qt_text import plain_tooltip, py_index, qt_pos
+from .spell_check import SpellHighlighter
 
 
-class CitationHighlighter(QSyntaxHighlighter):
-    """Paints each marker as a chip: green when it resolves to a fact, red when it does not."""
+class CitationHighlighter(SpellHighlighter):
+    """Paints each marker as a chip: green when it resolves to a fact, red when it does not; and, as a
+    SpellHighlighter (one document takes one highlighter), underlines misspelled words."""
 
     def __init__(self, document, known_ids):
         super().__init__(document)
@@ -26,6 +28,7 @@ class CitationHighlighter(QSyntaxHighlighter):
         self._bad.setForeground(QColor("#8a1c1c"))
 
     def highlightBlock(self, text: str) -> None:
+        super().highlightBlock(text)  # spelling first: markers are never flagged, so nothing overlaps
         if "[^" not in text:
             return
         known = self._known_ids()
@@ -37,14 +40,29 @@ class CitationHighlighter(QSyntaxHighlighter):
 class CitationEdit(QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.facts: dict[str, Fact] = {}
+        self._fact_source = dict  # () -> {"12": Fact}: the facts the markers may cite (the session's)
         self.findings: list[tuple[int, int, str]] = []  # (qt start, qt end, message) of underlined spans
         self.highlighter = CitationHighlighter(self.document(), lambda: self.facts.keys())
+        self.highlighter.follow(self)  # the word being typed is not flagged until the cursor leaves it
         self.setTabChangesFocus(True)
         self.setMouseTracking(True)
 
-    def set_facts(self, facts: list[Fact]) -> None:
-        self.facts = {str(f.id): f for f in facts}
+    def contextMenuEvent(self, event) -> None:
+        """The editor's own menu, with a misspelling's suggestions and "Add to dictionary" first."""
+        menu = self.createStandardContextMenu(event.pos())
+        actions = self.highlighter.context_actions(self.cursorForPosition(event.pos()).position(), menu)
+        if actions:
+            menu.insertActions(menu.actions()[0], actions)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
+
+    @property
+    def facts(self) -> dict[str, Fact]:
+        return self._fact_source()
+
+    def set_fact_source(self, source) -> None:
+        """Where the citable facts are read from (a callable returning {"12": Fact}); not a copy of them."""
+        self._fact_source = source
         self.highlighter.rehighlight()
 
     def insert_citation(self, fact_id: int) -> None:

@@ -17,7 +17,7 @@ def open_window(qtbot, earned_home):
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.ready, timeout=10_000):
             window.show()
-            service.open()
+            window.open_workspace()
         opened.append(window)
         return window
 

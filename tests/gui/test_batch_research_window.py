@@ -12,7 +12,7 @@ from app.storage.repo import WorkspaceRepo
 from app.storage.research_queue import ResearchQueueRepo
 from tests.fixtures.http_server import LocalServer
 from tests.fixtures.stall_meter import StallMeter
-from tests.gui.test_first_flow import find
+from tests.helpers.window import find, trigger
 from tests.unit.test_research_queue import SENTENCES, facts_of, offline_sources, serve_site
 
 
@@ -97,7 +97,7 @@ def test_cancel_in_the_panel_keeps_what_was_found_and_the_window_never_stalls(qt
         batch.fact_found.connect(lambda pid, fact: found.add(pid))
 
         with StallMeter() as meter:
-            window.research_list(ids)
+            window.research_actions.research_list(ids)
             qtbot.waitUntil(lambda: len(found) == 4, timeout=20_000)  # four at a time: each has its home page's fact
             # ...and each is now reading a page that drips in: the window must stay responsive meanwhile.
             qtbot.waitUntil(lambda: all(sum(s.hits(p) for p in ("/about", "/news", "/careers")) for s in servers[:4]))
@@ -150,7 +150,7 @@ def test_an_import_offers_to_research_the_prospects_it_added(qtbot, open_window,
         window = open_window(batch=batch)
         leads = tmp_path / "leads.csv"
         leads.write_text(f"Company,Website\nAcme Anvils,{a.base}\nBolt Freight,{b.base}\n", encoding="utf-8")
-        window.import_csv(str(leads))
+        window.data_actions.import_csv(str(leads))
         qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QDialog)))
         dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
         qtbot.mouseClick(dialog.findChild(QPushButton, "importButton"), Qt.MouseButton.LeftButton)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QGuiApplication, QTextCharFormat
 from PySide6.QtWidgets import QDialog, QPlainTextEdit, QPushButton, QSpinBox
 
 from tests.gui.test_composer import seed
-from tests.gui.test_first_flow import checklist_text, find
+from tests.helpers.window import checklist_text, find, store_change, trigger
 
 
 def line_for(window, rule_id):
@@ -72,12 +72,12 @@ def test_copy_anyway_records_the_override_but_the_citation_gate_holds(qtbot, ope
     copy, anyway = find(window, QPushButton, "copyButton"), find(window, QPushButton, "copyAnywayButton")
     qtbot.keyClicks(composer, "Just checking in about the Reno cross-dock. Any news?")
     assert not copy.isEnabled() and anyway.isVisible() and not anyway.isEnabled()  # no citation: no override
-    window._copy(["cites-research", "no-entitlement"])  # not even by calling it directly
+    window.send_actions.copy(["cites-research", "no-entitlement"])  # not even by calling it directly
     assert QGuiApplication.clipboard().text() != "Just checking in about the Reno cross-dock. Any news?"
 
     composer.setPlainText(f"Just checking in about the Reno cross-dock [^{fid}]. Any news?")
     assert not copy.isEnabled() and anyway.isEnabled()
-    with qtbot.waitSignal(window.service.touch_recorded, timeout=5000):
+    with store_change(qtbot, window, "touches"):
         qtbot.mouseClick(anyway, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "Just checking in about the Reno cross-dock. Any news?"
     row = sqlite3.connect(earned_home / "earned.db").execute("SELECT overrides, cited_fact_ids FROM touches").fetchone()
@@ -88,7 +88,7 @@ def test_follow_up_sees_the_last_message_and_reused_facts(qtbot, open_window, ea
     window, composer, (fid, fid2) = ready(qtbot, open_window, earned_home,
                                          notes=("Opened a second cross-dock in Reno", "Hiring 12 supervisors"))
     composer.setPlainText(f"Congrats on the Reno cross-dock [^{fid}]. How are check-ins going?")
-    with qtbot.waitSignal(window.service.touches_loaded, timeout=5000):
+    with qtbot.waitSignal(window.session.touches_changed, timeout=5000):
         qtbot.mouseClick(find(window, QPushButton, "copyButton"), Qt.MouseButton.LeftButton)
     window.composer.kind.setCurrentIndex(window.composer.kind.findData("follow-up"))
     assert len(checklist_text(window)) == len(window.composer.pack.for_kind("follow-up"))
@@ -112,7 +112,7 @@ def test_thresholds_are_tuned_in_settings_and_kept(qtbot, open_window, earned_ho
     assert spin.value() == 50 and "the 2017 post" in " ".join(
         label.text() for label in dialog.findChildren(type(window.banner)))  # the source stays visible
     spin.setValue(10)
-    with qtbot.waitSignal(window.service.settings_loaded, timeout=5000):
+    with store_change(qtbot, window, "settings"):
         qtbot.mouseClick(dialog.findChild(QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
     assert line_for(window, "follow-up-short").startswith("✘") and "10 words" in line_for(window, "follow-up-short")
     window.close()

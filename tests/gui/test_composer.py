@@ -5,7 +5,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QPlainTex
 
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
-from tests.gui.test_first_flow import checklist_text, find, open_dialog, save_dialog
+from tests.helpers.store import saved_draft
+from tests.helpers.window import checklist_text, find, open_dialog, save_dialog, trigger
 
 
 def seed(home, notes=("Opened a Reno cross-dock",)):
@@ -18,25 +19,27 @@ def seed(home, notes=("Opened a Reno cross-dock",)):
 
 
 def test_draft_autosaves_and_comes_back_after_restart(qtbot, open_window, earned_home):
-    _, (fid,) = seed(earned_home)
+    pid, (fid,) = seed(earned_home)
     window = open_window()
     composer = find(window, QPlainTextEdit, "composer")
     qtbot.waitUntil(composer.isEnabled)
-    window.composer.kind.setCurrentIndex(window.composer.kind.findData("follow-up"))
     find(window, QLineEdit, "subjectEdit").setText("Reno 🚚")
-    with qtbot.waitSignal(window.service.draft_saved, timeout=5000) as saved:
-        # QTest types ASCII only; the emoji and dash go in as a paste would.
-        qtbot.keyClicks(composer, f"Saw the Reno news [^{fid}]")
-        composer.insertPlainText(" — congrats!")
-    assert saved.args[0].body == f"Saw the Reno news [^{fid}] — congrats!"
+    window.composer.kind.setCurrentIndex(window.composer.kind.findData("follow-up"))
+    # QTest types ASCII only; the emoji and dash go in as a paste would.
+    qtbot.keyClicks(composer, f"Saw the Reno news [^{fid}]")
+    composer.insertPlainText(" — congrats!")
+    body = f"Saw the Reno news [^{fid}] — congrats!"
+    qtbot.waitUntil(lambda: saved_draft(earned_home / "earned.db", pid) == ("follow-up", "Reno 🚚", body), timeout=5000)
     window.close()
 
     again = open_window()
     composer = find(again, QPlainTextEdit, "composer")
     qtbot.waitUntil(lambda: composer.isEnabled() and composer.toPlainText() != "")
-    assert composer.toPlainText() == f"Saw the Reno news [^{fid}] — congrats!"
-    assert find(again, QLineEdit, "subjectEdit").text() == "Reno 🚚"
+    assert composer.toPlainText() == body
     assert again.composer.current_kind() == "follow-up"
+    # A follow-up carries the forwarded email's subject; the draft's own comes back on a first touch.
+    again.composer.kind.setCurrentIndex(again.composer.kind.findData("first-touch"))
+    assert find(again, QLineEdit, "subjectEdit").text() == "Reno 🚚"
 
 
 def test_unknown_citation_keeps_copy_disabled(qtbot, open_window, earned_home):
@@ -134,7 +137,7 @@ def test_a_team_rule_pack_is_used_and_its_gate_holds(qtbot, open_window, earned_
     assert anyway.isVisible() and not anyway.isEnabled()  # the team made it a gate: no copying over it
     assert "one-ask can't be overridden" in anyway.toolTip()
     QGuiApplication.clipboard().setText("nothing copied")
-    window._copy(["one-ask"])  # not even by calling it directly
+    window.send_actions.copy(["one-ask"])  # not even by calling it directly
     assert QGuiApplication.clipboard().text() == "nothing copied"
 
     window.findChild(type(window.menuBar().actions()[0]), "ruleSettingsAction").trigger()

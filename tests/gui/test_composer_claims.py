@@ -4,7 +4,7 @@ from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QLineEdit, QListWidget, QPlainTextEdit, QPushButton
 
 from tests.gui.test_composer import seed
-from tests.gui.test_first_flow import checklist_text, find
+from tests.helpers.window import checklist_text, find
 
 RED = "#d32f2f"
 NOTES = ("Harbor & Pine opened a second cross-dock in Reno, adding 120 jobs.",

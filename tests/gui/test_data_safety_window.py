@@ -11,7 +11,7 @@ from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from app.ui.main_window import MainWindow
 from tests.fixtures.small_disk import small_disk  # noqa: F401 - a fixture
-from tests.gui.test_first_flow import find
+from tests.helpers.window import find, trigger
 
 
 def _seed(db: Path, *companies: str) -> list[int]:
@@ -28,7 +28,7 @@ def _window(qtbot, home: Path) -> MainWindow:
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.ready, timeout=10_000):
         window.show()
-        service.open()
+        window.open_workspace()
     return window
 
 
@@ -54,7 +54,7 @@ def test_a_full_disk_keeps_the_draft_and_saves_it_when_space_returns(qtbot, smal
     text = "Saw the Austin plant news. " * 3000  # a draft that needs new pages in the file
     with qtbot.waitSignal(window.service.drafts_pending, timeout=10_000):
         composer.insertPlainText(text)
-        window.composer.flush()
+        window.session.flush()
     banner = window.banner.text()
     assert "The disk is full" in banner and "kept in this window" in banner, banner
     assert [d.body for d in window.service.unsaved_drafts()] == [text]
@@ -89,10 +89,11 @@ def test_export_proposes_a_safe_name_inside_the_chosen_folder(qtbot, open_window
         return str(chosen / name), "Markdown (*.md)"  # the rep clicks Save in the folder shown
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
-    with qtbot.waitSignal(window.service.exported, timeout=10_000) as done:
-        window._ask_export()
+    trigger(window, "exportAction")
+    written = chosen / "tmp-earned-escape.md"
+    qtbot.waitUntil(written.exists, timeout=10_000)
+    qtbot.waitUntil(lambda: "Exported to" in window.statusBar().currentMessage())
     assert proposed == ["tmp-earned-escape.md"]
-    written = Path(done.args[0])
     assert written.parent == chosen and written.is_file()
     assert "earned-escape" in written.read_text(encoding="utf-8")
     assert not Path("/tmp/earned-escape.md").exists()

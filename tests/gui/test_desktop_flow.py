@@ -3,8 +3,8 @@ import json
 import sqlite3
 from datetime import date, timedelta
 
-from PySide6.QtCore import QMimeData, QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton
 
 from app.services.research_service import ResearchService
@@ -12,26 +12,7 @@ from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from tests.fixtures.company_site import endpoints
 from tests.gui.test_checklist_live import line_for
-from tests.gui.test_first_flow import find, save_dialog
-
-
-class UrlCatcher(QObject):
-    """Stands in for the browser and the mail app: QDesktopServices hands it the URL instead."""
-
-    def __init__(self, scheme: str):
-        super().__init__()
-        self.scheme, self.urls = scheme, []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
-
-    def __enter__(self):
-        QDesktopServices.setUrlHandler(self.scheme, self, "open")
-        return self
-
-    def __exit__(self, *exc):
-        QDesktopServices.unsetUrlHandler(self.scheme)
+from tests.helpers.window import UrlCatcher, find, save_dialog, store_change
 
 
 def visible_dialog(qtbot, window):
@@ -70,7 +51,7 @@ def test_research_cite_copy_then_follow_up_reply_and_disqualify(qtbot, open_wind
                               "the field service side of that?")
     assert all(not line.startswith("✘") for line in window.composer.checklist.lines()), \
         window.composer.checklist.lines()
-    with qtbot.waitSignal(window.service.touches_loaded, timeout=5000):
+    with qtbot.waitSignal(window.session.touches_changed, timeout=5000):
         qtbot.mouseClick(find(window, QPushButton, "copyButton"), Qt.MouseButton.LeftButton)
     clip = QGuiApplication.clipboard().mimeData()
     assert clip.text().startswith("Doubling output to 1,200 forklifts a year at the second factory in Tacoma means")
@@ -90,20 +71,20 @@ def test_research_cite_copy_then_follow_up_reply_and_disqualify(qtbot, open_wind
     assert line_for(window, "follow-up-short").startswith("✘")
     composer.clear()
     suggested = find(window, QListWidget, "suggestedFacts")
-    first_cited = set(window.composer.cited_in_thread())
+    first_cited = set(window.session.cited_before)
     assert suggested.count() > 0
     assert all(suggested.item(i).data(Qt.ItemDataRole.UserRole) not in first_cited for i in range(suggested.count()))
     item = suggested.item(0)
-    new_fact = window.facts[item.data(Qt.ItemDataRole.UserRole)]
+    new_fact = window.session.facts[item.data(Qt.ItemDataRole.UserRole)]
     qtbot.keyClicks(composer, "New since my note: " + " ".join(new_fact.text.split()[:8]).rstrip(".,") + " ")
     qtbot.mouseClick(suggested.viewport(), Qt.MouseButton.LeftButton, pos=suggested.visualItemRect(item).center())
     assert f"[^{new_fact.id}]" in composer.toPlainText()
     composer.moveCursor(composer.textCursor().MoveOperation.End)
     qtbot.keyClicks(composer, ". ")
-    qtbot.mouseClick(find(window, QPushButton, "quickQuestion0"), Qt.MouseButton.LeftButton)
+    find(window, QAction, "quickQuestion0").trigger()  # the first of "Insert a question"
     assert composer.toPlainText().endswith("What would be a good next step?")
     assert line_for(window, "follow-up-short").startswith("✔") and line_for(window, "not-a-repeat").startswith("✔")
-    with qtbot.waitSignal(window.service.touches_loaded, timeout=5000):
+    with qtbot.waitSignal(window.session.touches_changed, timeout=5000):
         qtbot.mouseClick(find(window, QPushButton, "copyButton"), Qt.MouseButton.LeftButton)
     clip = QGuiApplication.clipboard().mimeData()
     assert clip.text().startswith("New since my note: ")
@@ -113,7 +94,7 @@ def test_research_cite_copy_then_follow_up_reply_and_disqualify(qtbot, open_wind
     assert find(window, QListWidget, "touchHistory").count() == 2
 
     # Mark replied stops the follow-ups.
-    with qtbot.waitSignal(window.service.prospect_updated, timeout=5000):
+    with store_change(qtbot, window, "prospects"):
         qtbot.mouseClick(find(window, QPushButton, "markRepliedButton"), Qt.MouseButton.LeftButton)
     assert "(replied)" in window.research.prospects.currentItem().text()
     assert db.execute("SELECT status FROM prospects WHERE id = ?", (pid,)).fetchone()[0] == "replied"
@@ -126,7 +107,7 @@ def test_research_cite_copy_then_follow_up_reply_and_disqualify(qtbot, open_wind
     save_dialog(qtbot, dialog)
     assert dialog.isVisible() and "Say why" in dialog.findChild(QLabel, "dialogError").text()
     dialog.findChild(QLineEdit, "disqualifyReasonEdit").setText("No budget until 2027")
-    with qtbot.waitSignal(window.service.prospect_updated, timeout=5000):
+    with store_change(qtbot, window, "prospects"):
         save_dialog(qtbot, dialog)
     row = db.execute("SELECT status, status_reason FROM prospects WHERE id = ?", (other,)).fetchone()
     assert row == ("disqualified", "No budget until 2027")
@@ -166,7 +147,7 @@ def test_fact_actions_pin_edit_discard_undo_open_and_copy_link(qtbot, open_windo
     row = next(i for i in range(2) if facts.item(i).data(Qt.ItemDataRole.UserRole) == old.id)
     assert "stale" in facts.item(row).text() and "Gazette" in facts.item(row).text()
     facts.setCurrentRow(row)
-    with qtbot.waitSignal(window.service.fact_updated, timeout=5000):
+    with store_change(qtbot, window, "facts"):
         qtbot.mouseClick(find(window, QPushButton, "pinFactButton"), Qt.MouseButton.LeftButton)
     assert "pinned" in facts.item(row).text()
 
@@ -179,16 +160,16 @@ def test_fact_actions_pin_edit_discard_undo_open_and_copy_link(qtbot, open_windo
     qtbot.mouseClick(find(window, QPushButton, "editFactButton"), Qt.MouseButton.LeftButton)
     dialog = visible_dialog(qtbot, window)
     dialog.findChild(QPlainTextEdit, "factTextEdit").setPlainText("Acme opened a 200-job plant in Austin.")
-    with qtbot.waitSignal(window.service.fact_updated, timeout=5000):
+    with store_change(qtbot, window, "facts"):
         save_dialog(qtbot, dialog)
     assert "200-job plant" in facts.item(facts.currentRow()).text()
 
-    with qtbot.waitSignal(window.service.fact_updated, timeout=5000):
+    with store_change(qtbot, window, "facts"):
         qtbot.mouseClick(find(window, QPushButton, "discardFactButton"), Qt.MouseButton.LeftButton)
     assert facts.count() == 1
     undo = find(window, QPushButton, "undoDiscardButton")
     assert undo.isVisible()
-    with qtbot.waitSignal(window.service.fact_updated, timeout=5000):
+    with store_change(qtbot, window, "facts"):
         qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
     assert facts.count() == 2
 
@@ -206,7 +187,7 @@ def test_fact_search_highlights_matches_across_prospects(qtbot, open_window, ear
     search = find(window, QLineEdit, "factSearch")
     assert search.hasFocus()
     facts = find(window, QListWidget, "factList")
-    with qtbot.waitSignal(window.service.search_results, timeout=5000):
+    with qtbot.waitSignal(window.session.search_changed, timeout=5000):
         qtbot.keyClicks(search, "austin")
     qtbot.waitUntil(lambda: facts.count() == 2)
     from app.ui.fact_cards import META_ROLE
@@ -238,7 +219,7 @@ def test_scraped_html_is_never_rendered_or_fetched(qtbot, open_window, earned_ho
     assert "&lt;img" in facts.tooltip_for(facts.item(0).data(Qt.ItemDataRole.UserRole + 1))
     assert site.hits("/tracker.png") == 0 and site.hits("/frame") == 0
     with UrlCatcher("javascript") as js, UrlCatcher("http") as browser:
-        window._fact_action("open", facts.item(0).data(Qt.ItemDataRole.UserRole))
+        window.prospect_actions.fact_action("open", facts.item(0).data(Qt.ItemDataRole.UserRole))
     assert js.urls == [] and [u.toString() for u in browser.urls] == [site.base + "/page"]
 
 
@@ -250,10 +231,10 @@ def test_open_in_mail_app_builds_a_mailto_and_logs_the_touch(qtbot, open_window,
     store.conn.close()
     window = open_window()
     composer = find(window, QPlainTextEdit, "composer")
-    qtbot.waitUntil(lambda: composer.isEnabled() and bool(window.facts))
+    qtbot.waitUntil(lambda: composer.isEnabled() and bool(window.session.facts))
     find(window, QLineEdit, "subjectEdit").setText("Austin hiring")
     composer.setPlainText(f"Congrats on the Austin plant and its 200 jobs [^{fid}]. How is hiring going?")
-    with UrlCatcher("mailto") as mail, qtbot.waitSignal(window.service.touch_recorded, timeout=5000):
+    with UrlCatcher("mailto") as mail, store_change(qtbot, window, "touches"):
         qtbot.mouseClick(find(window, QPushButton, "mailtoButton"), Qt.MouseButton.LeftButton)
     [url] = mail.urls
     assert url.scheme() == "mailto" and "subject=Austin%20hiring" in url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
@@ -295,13 +276,13 @@ def test_settings_store_api_keys_masked_and_the_follow_up_interval(qtbot, open_w
     edit = dialog.findChild(QLineEdit, "key-newsapi")
     assert edit.echoMode() == QLineEdit.EchoMode.Password
     edit.setText("na-1234567890abcd")
-    with qtbot.waitSignal(window.secrets.key_saved, timeout=5000):
-        qtbot.mouseClick(dialog.findChild(QPushButton, "saveKey-newsapi"), Qt.MouseButton.LeftButton)
-    assert status.text().endswith("abcd") and "1234567890" not in status.text()
+    qtbot.mouseClick(dialog.findChild(QPushButton, "saveKey-newsapi"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status.text().endswith("abcd"), timeout=5000)  # read back from the keychain
+    assert "1234567890" not in status.text()
     assert backend.items[("earned", "newsapi")] == "na-1234567890abcd"
     assert dialog.findChild(QLabel, "dataFolderLabel").text() == str(earned_home)
     dialog.findChild(QSpinBox, "followUpDays").setValue(5)
-    with qtbot.waitSignal(window.service.settings_loaded, timeout=5000):
+    with store_change(qtbot, window, "settings"):
         qtbot.mouseClick(dialog.findChild(QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
     files = b"".join(p.read_bytes() for p in earned_home.iterdir() if p.is_file())
     assert b"na-1234567890abcd" not in files
@@ -334,27 +315,27 @@ def test_import_preview_export_backup_and_restore_from_the_window(qtbot, open_wi
     window = open_window()
     csv_file = tmp_path / "leads.csv"
     csv_file.write_text("Company;Website;Contact\nAcme;acme.example;Sam\nBolt;ftp://bolt;Ana\n", encoding="utf-8")
-    window.import_csv(str(csv_file))
+    window.data_actions.import_csv(str(csv_file))
     dialog = visible_dialog(qtbot, window)
     assert dialog.findChild(QTableWidget, "importPreviewTable").rowCount() == 1
     assert "line 3" in dialog.findChild(QListWidget, "importErrors").item(0).text()
-    with qtbot.waitSignal(window.service.prospects_loaded, timeout=5000):
-        qtbot.mouseClick(dialog.findChild(QPushButton, "importButton"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "importButton"), Qt.MouseButton.LeftButton)
     prospects = find(window, QListWidget, "prospectList")
-    assert prospects.count() == 1 and prospects.item(0).text().startswith("Acme")
+    qtbot.waitUntil(lambda: prospects.count() == 1, timeout=5000)
+    assert prospects.item(0).text().startswith("Acme")
 
     md = tmp_path / "out.md"
-    with qtbot.waitSignal(window.service.exported, timeout=5000):
-        window.export(None, "md", str(md))
+    with qtbot.waitCallback() as exported:
+        window.data_actions.export(None, "md", str(md)).success(exported)
     assert md.read_text().startswith("# Acme")
     backup = tmp_path / "backup.db"
-    with qtbot.waitSignal(window.service.backed_up, timeout=5000):
-        window.service.backup(str(backup))
-    with qtbot.waitSignal(window.service.draft_loaded, timeout=5000):  # added, selected and loaded
+    with qtbot.waitCallback() as backed_up:
+        window.service.backup(str(backup)).success(backed_up)
+    with store_change(qtbot, window, "prospects"):
         window.service.add_prospect("Later Co")
-    with qtbot.waitSignal(window.service.prospects_loaded, timeout=5000):
-        window.service.restore(str(backup))
-    assert prospects.count() == 1 and "kept as" in window.banner.text()
+    qtbot.waitUntil(lambda: prospects.count() == 2)
+    window.data_actions.restore(str(backup))
+    qtbot.waitUntil(lambda: prospects.count() == 1 and "kept as" in window.banner.text(), timeout=5000)
 
 
 def test_geometry_and_splitter_persist_and_shortcuts_work(qtbot, open_window, earned_home):

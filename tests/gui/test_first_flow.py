@@ -3,28 +3,9 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QLineEdit, QListWidget, QPlainTextEdit, QPushButton
 
-
-def find(window, cls, name):
-    widget = window.findChild(cls, name)
-    assert widget is not None, f"no {cls.__name__} named {name}"
-    return widget
-
-
-def open_dialog(qtbot, window, button_name):
-    qtbot.mouseClick(find(window, QPushButton, button_name), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QDialog)))
-    return next(d for d in window.findChildren(QDialog) if d.isVisible())
-
-
-def save_dialog(qtbot, dialog):
-    qtbot.mouseClick(find(dialog, QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
-
-
-def checklist_text(window):
-    lst = find(window, QListWidget, "checklist")
-    return [lst.item(i).text() for i in range(lst.count())]
+from tests.helpers.window import checklist_text, find, open_dialog, save_dialog
 
 
 def test_new_prospect_note_cite_copy(qtbot, open_window, earned_home):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPushBu
 
 from app.compose.rulepack import default_pack
 from tests.gui.test_checklist_live import line_for, ready
-from tests.gui.test_first_flow import checklist_text, find
+from tests.helpers.window import checklist_text, find
 
 
 def choose(qtbot, window, label: str) -> None:
@@ -40,7 +40,9 @@ def test_linkedin_note_count_limit_and_copy_logs_the_touch(qtbot, open_window, e
 
     choose(qtbot, window, "LinkedIn note")
     assert window.composer.current_kind() == "linkedin-note"
-    assert not subject.isVisible() and count.isVisible() and count.text() == "0 / 300"
+    # The subject row stays (nothing below moves) but holds nothing a rep could type: a note has no subject.
+    assert subject.isReadOnly() and subject.text() == "" and "No subject" in subject.placeholderText()
+    assert count.isVisible() and count.text() == "0 / 300"
     assert not find(window, QPushButton, "mailtoButton").isVisible()
     shown = shown_rules(window)
     assert {"linkedin-short", "no-pitch", "cites-research"} <= shown
@@ -72,7 +74,7 @@ def test_linkedin_note_count_limit_and_copy_logs_the_touch(qtbot, open_window, e
     assert line_for(window, "linkedin-short").startswith("✔"), checklist_text(window)
     copy = find(window, QPushButton, "copyButton")
     assert copy.isEnabled(), checklist_text(window)
-    with qtbot.waitSignal(window.service.touches_loaded, timeout=5000):
+    with qtbot.waitSignal(window.session.touches_changed, timeout=5000):
         qtbot.mouseClick(copy, Qt.MouseButton.LeftButton)
     sent = note.replace(f" [^{fid}]", "")
     assert QGuiApplication.clipboard().text() == sent
@@ -90,7 +92,8 @@ def test_linkedin_note_count_limit_and_copy_logs_the_touch(qtbot, open_window, e
 def test_call_script_has_no_subject_nor_count_and_its_rules(qtbot, open_window, earned_home):
     window, composer, (fid,) = ready(qtbot, open_window, earned_home)
     choose(qtbot, window, "Call script")
-    assert not find(window, QLineEdit, "subjectEdit").isVisible()
+    subject = find(window, QLineEdit, "subjectEdit")
+    assert subject.isReadOnly() and subject.text() == "" and "No subject" in subject.placeholderText()
     assert not find(window, QLabel, "charCount").isVisible()
     qtbot.keyClicks(composer, f"Dana, congrats on the second cross-dock in Reno [^{fid}]. Call me back at 555-0100.")
     assert line_for(window, "call-next-step").startswith("✘")
@@ -101,5 +104,5 @@ def test_call_script_has_no_subject_nor_count_and_its_rules(qtbot, open_window, 
 
     # Back to an email: the subject returns, the count goes.
     choose(qtbot, window, "First touch")
-    assert find(window, QLineEdit, "subjectEdit").isVisible() and not find(window, QLabel, "charCount").isVisible()
+    assert not find(window, QLineEdit, "subjectEdit").isReadOnly() and not find(window, QLabel, "charCount").isVisible()
     assert "subject" in shown_rules(window) and "call-length" not in shown_rules(window)

@@ -15,7 +15,7 @@ from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from tests.fixtures.hostile_server import HostileServer
 from tests.fixtures.stall_meter import StallMeter
-from tests.gui.test_first_flow import find
+from tests.helpers.window import find, trigger
 
 HOME = ("<html><head><title>Acme Robotics</title>{head}</head><body><p>Acme Robotics opened a second factory in "
         "Tacoma, Washington in September 2026, doubling output to 1,200 forklifts a year.</p>"
@@ -97,7 +97,7 @@ def test_a_hostile_site_never_stalls_the_window_and_its_research_ends(qtbot, ope
         facts = find(window, QListWidget, "factList")
         cancel = find(window, QPushButton, "cancelResearchButton")
         with StallMeter() as meter:
-            window._research()
+            trigger(window, "researchAction")
             qtbot.waitUntil(lambda: facts.count() > 0 or not service.is_running(), timeout=15_000)
             # What is left (the hostile part) either ends by itself or is cancelled: both within bounds.
             try:
@@ -134,7 +134,7 @@ def test_closing_the_window_ends_research_within_two_seconds(qtbot, open_window,
         _site(server, kind)
         # Long limits: only closing the window may end this research.
         window, service = _window(qtbot, open_window, earned_home, server, deadline=120.0, read_timeout=60.0)
-        window._research()
+        trigger(window, "researchAction")
         qtbot.waitUntil(lambda: server.hits("/") > 0, timeout=15_000)
         qtbot.waitUntil(lambda: len(server.log) > 2, timeout=15_000)
         started = time.monotonic()

@@ -7,7 +7,7 @@ from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from app.ui.fact_cards import FACT_ROLE
 from tests.fixtures.http_server import LocalServer
-from tests.gui.test_first_flow import find
+from tests.helpers.window import find, trigger
 
 HOME_DE = """<html><head><title>Müller & Söhne Dachbau</title>
 <meta name="description" content="Müller & Söhne ist ein Dachdeckerbetrieb in München, gegründet 1952.">
@@ -38,8 +38,10 @@ def _research(qtbot, open_window, earned_home, company: str, server: LocalServer
     window.research.select_prospect(prospect.id)
     facts = find(window, QListWidget, "factList")
     qtbot.waitUntil(lambda: facts.count() == 1)
-    with qtbot.waitSignal(window.service.facts_loaded, timeout=20_000):  # the reload after research
-        window._research()
+    with qtbot.waitSignal(service.finished, timeout=20_000):
+        trigger(window, "researchAction")
+    db = earned_home / "earned.db"
+    qtbot.waitUntil(lambda: facts.count() == _saved_facts(db), timeout=5000)  # every saved fact is listed
     rows = [facts.item(i) for i in range(facts.count())]
     return window, [(r.text(), r.data(FACT_ROLE)) for r in rows]
 
@@ -75,3 +77,13 @@ def test_a_site_that_never_names_the_company_is_said_plainly_and_kept_apart(qtbo
     off = [t for t, f in rows if f.off_site]
     assert off and all("site does not name the company" in t for t in off)
     assert rows[-1][1].off_site and rows[0][1].kind == "note", "facts from the wrong site come last"
+
+
+def _saved_facts(db) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM facts WHERE NOT discarded").fetchone()[0]
+    finally:
+        conn.close()

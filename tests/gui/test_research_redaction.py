@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QListWidget
 from app.services.research_service import ResearchService
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
-from tests.gui.test_first_flow import find
+from tests.helpers.window import find, trigger
 from tests.fixtures.http_server import LocalServer
 
 
@@ -38,7 +38,7 @@ def test_problems_list_shows_no_part_of_an_echoed_key(qtbot, open_window, earned
         window = open_window(research=service)  # wired exactly as the app wires its own
         qtbot.waitUntil(lambda: window.research.research.isEnabled())
         with qtbot.waitSignal(service.finished, timeout=20_000):
-            window._research()
+            trigger(window, "researchAction")
         assert api.hits("/newsapi") == 1 and api.hits("/gnews") == 1
 
     errors = find(window, QListWidget, "researchErrors")

@@ -10,7 +10,7 @@ from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from tests.fixtures.company_site import endpoints
 from tests.fixtures.stall_meter import StallMeter
-from tests.gui.test_first_flow import find
+from tests.helpers.window import find, store_change, trigger
 
 
 def window_for(qtbot, open_window, earned_home, site, **overrides):
@@ -28,7 +28,7 @@ def test_research_streams_facts_lists_problems_and_saves(qtbot, open_window, ear
     window, service = window_for(qtbot, open_window, earned_home, site)
     facts = find(window, QListWidget, "factList")
     with qtbot.waitSignal(service.finished, timeout=20_000) as done:
-        window._research()
+        trigger(window, "researchAction")
     result = done.args[1]
     assert result.facts and not result.cancelled
     qtbot.waitUntil(lambda: facts.count() == len(result.facts), timeout=5000)
@@ -42,7 +42,7 @@ def test_research_streams_facts_lists_problems_and_saves(qtbot, open_window, ear
 
     # Again: the same facts are refreshed, not duplicated.
     with qtbot.waitSignal(service.finished, timeout=20_000):
-        window._research()
+        trigger(window, "researchAction")
     window.service.wait(5000)
     again = sqlite3.connect(earned_home / "earned.db").execute("SELECT count(*) FROM facts").fetchone()[0]
     assert again == saved
@@ -57,7 +57,7 @@ def test_slow_site_never_stalls_the_window_and_cancel_keeps_what_was_found(qtbot
     window, service = window_for(qtbot, open_window, earned_home, site, deadline=30.0)
 
     with StallMeter() as meter:
-        window._research()
+        trigger(window, "researchAction")
         facts = find(window, QListWidget, "factList")
         qtbot.waitUntil(lambda: facts.count() > 0, timeout=15_000)  # the home page's facts arrive first
         qtbot.wait(1500)  # the event loop runs while the slow pages drip in: this is what is measured
@@ -92,10 +92,10 @@ def test_sources_are_switched_in_settings_with_their_terms_from_the_registry(qtb
     assert "development only" in dialog.findChild(QLabel, "keyTerms-newsapi").text()
     dialog.findChild(QCheckBox, "source-gdelt").setChecked(False)
     dialog.findChild(QLineEdit, "userAgentContact").setText("rep@example.com")
-    with qtbot.waitSignal(window.service.settings_loaded, timeout=5000):
+    with store_change(qtbot, window, "settings"):
         qtbot.mouseClick(dialog.findChild(QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(service.finished, timeout=20_000):
-        window._research()
+        trigger(window, "researchAction")
     assert site.hits("/gdelt") == 0
     assert all("rep@example.com" in agent for _, path, agent in site.log if path == "/")
     # With a contact set, SEC filings are looked up: on the local server, as every source here is.

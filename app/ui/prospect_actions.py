@@ -1,0 +1,110 @@
+"""What the rep does to prospects and facts: add, edit, merge, delete, status, notes, fact actions.
+
+Each action opens its dialog (if any), calls the service and says how it went; the session and the
+prospect list show the result, because they hear of every change from the service.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+from app.services.workspace_service import WorkspaceService
+
+from .dialogs import DisqualifyDialog, EditFactDialog, NewProspectDialog, NoteDialog
+from .research_pane import ResearchPane
+from .session import ProspectSession
+
+
+def _open(dialog) -> None:
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+
+
+class ProspectActions(QObject):
+    def __init__(self, window, service: WorkspaceService, session: ProspectSession, pane: ResearchPane):
+        super().__init__(window)
+        self.window, self.service, self.session, self.pane = window, service, session, pane
+
+    def _status(self, text: str, ms: int = 5000) -> None:
+        self.window.statusBar().showMessage(text, ms)
+
+    # -- prospects ---------------------------------------------------------------
+    def new_prospect(self) -> None:
+        dialog = NewProspectDialog(self.window)
+
+        def accepted() -> None:
+            v = dialog.value
+            self.service.add_prospect(v.company, v.website, v.contact_name, v.role).success(self._added)
+
+        dialog.accepted.connect(accepted)
+        _open(dialog)
+
+    def _added(self, prospect) -> None:
+        self.pane.select_prospect(prospect.id)
+        self._status(f"Added {prospect.company}. Press Research, or add what you know.")
+
+    def prospect_action(self, name: str) -> None:
+        {"replied": self.mark_replied, "disqualify": self.disqualify, "reopen": self.reopen}.get(
+            name, lambda: self._status(f"{name.title()} is not available yet."))()
+
+    def mark_replied(self) -> None:
+        prospect_id = self.session.prospect_id
+        if prospect_id is not None:
+            self.service.set_status(prospect_id, "replied").success(
+                lambda _p: self._status("Marked replied: no more follow-ups for this prospect."))
+
+    def disqualify(self) -> None:
+        prospect = self.pane.current_prospect()
+        if prospect is None:
+            return
+        dialog = DisqualifyDialog(prospect.company, self.window)
+        dialog.accepted.connect(lambda: self.service.set_status(prospect.id, "disqualified", dialog.value))
+        _open(dialog)
+
+    def reopen(self) -> None:
+        prospect = self.pane.current_prospect()
+        if prospect is not None:
+            status = "contacted" if self.session.touches else "new"
+            self.service.set_status(prospect.id, status).success(
+                lambda _p: self._status(f"{prospect.company} is back on your list."))
+
+    # -- notes and facts -------------------------------------------------------------
+    def add_note(self) -> None:
+        prospect = self.session.prospect
+        if prospect is None:
+            return
+        dialog = NoteDialog(prospect.company, self.window)
+        dialog.accepted.connect(
+            lambda: self.service.add_note(prospect.id, dialog.value.text, dialog.value.source_url).success(
+                lambda fact: self.pane.facts.setCurrentItem(self.pane.facts.item_for(fact.id))))
+        _open(dialog)
+
+    def fact_action(self, action: str, fact_id: int) -> None:
+        fact = self.session.facts.get(fact_id) or self.pane.current_fact()
+        if fact is None:
+            return
+        if action == "pin":
+            self.service.set_pinned(fact_id, not fact.pinned).success(
+                lambda f: self._status("Pinned: it stays at the top." if f.pinned else "Unpinned."))
+        elif action == "discard":
+            def discarded(_f) -> None:
+                self.session.last_discarded = fact_id
+                self.pane.undo.show()
+                self._status("Fact discarded. Undo discard brings it back.", 8000)
+            self.service.set_discarded(fact_id, True).success(discarded)
+        elif action == "edit":
+            dialog = EditFactDialog(fact.text, self.window)
+            dialog.accepted.connect(lambda: self.service.edit_fact(fact_id, dialog.value))
+            _open(dialog)
+        elif action == "open" and fact.source_url.startswith(("http://", "https://")):
+            QDesktopServices.openUrl(QUrl(fact.source_url))  # only web links: never file: or javascript:
+        elif action == "copy-link" and fact.source_url:
+            QGuiApplication.clipboard().setText(fact.source_url)
+            self._status("Source link copied.", 3000)
+
+    def undo_discard(self) -> None:
+        fact_id = self.session.last_discarded
+        if fact_id is not None:
+            self.session.last_discarded = None
+            self.service.set_discarded(fact_id, False).success(lambda _f: self._status("Fact restored."))
+        self.pane.undo.hide()

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: driving the real window as a rep does (tests/helpers/window.py)."""
