@@ -338,3 +338,76 @@ def test_undo_send_takes_it_out_of_the_log_and_brings_the_text_back(qtbot, open_
     assert window.session.touches == [] and window.composer.current_kind() == "first-touch"
     assert find(window, QLineEdit, "subjectEdit").text() == "Reno check-ins"
     assert window.session.prospect.status == "new"
+
+
+# -- the whole flow from the keyboard ---------------------------------------------------------------
+def test_pick_cite_write_and_copy_without_the_mouse(qtbot, open_window, earned_home):
+    from PySide6.QtWidgets import QApplication
+
+    _seed(earned_home, company="Acme Anvils")
+    pid, (fid,) = _seed(earned_home, company="Bolt Freight", notes=("Bolt opened a Reno cross-dock in October",))
+    window = open_window()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+    def keys(*sequence):  # each to the widget that has the focus, as a keyboard sends them
+        for key in sequence:
+            target = QApplication.focusWidget()
+            if isinstance(key, str):
+                qtbot.keyClicks(target, key)
+            elif isinstance(key, tuple):
+                qtbot.keyClick(target, *key)
+            else:
+                qtbot.keyClick(target, key)
+
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    keys((Qt.Key.Key_1, ctrl))  # Go > Prospect list
+    assert QApplication.focusWidget() is window.research.prospects
+    keys(Qt.Key.Key_Home, Qt.Key.Key_Down)  # Acme Anvils, then Bolt Freight
+    qtbot.waitUntil(lambda: window.session.prospect_id == pid and window.session.is_loaded)
+    keys((Qt.Key.Key_2, ctrl))  # Go > Facts: the best fact is current
+    assert QApplication.focusWidget() is window.research.facts
+    keys((Qt.Key.Key_3, ctrl))  # Go > Message
+    assert QApplication.focusWidget() is window.composer.body
+    keys("Congrats on the Reno cross-dock")
+    keys((Qt.Key.Key_C, ctrl | Qt.KeyboardModifier.ShiftModifier))  # Cite the selected fact
+    keys(". How are check-ins going?", (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier))  # to the subject
+    assert QApplication.focusWidget() is find(window, QLineEdit, "subjectEdit")
+    keys("Reno check-ins")
+    with store_change(qtbot, window, "touches"):
+        keys((Qt.Key.Key_Return, ctrl))  # Compose > Copy message
+    assert QGuiApplication.clipboard().text() == "Congrats on the Reno cross-dock. How are check-ins going?"
+    assert window.session.touches[-1].cited_fact_ids == (fid,)
+
+
+def _spelling_underlines(editor) -> list[str]:
+    from PySide6.QtGui import QTextCharFormat
+
+    out = []
+    block = editor.document().firstBlock()
+    while block.isValid():
+        for r in block.layout().formats():
+            if r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline:
+                out.append(block.text()[r.start:r.start + r.length])
+        block = block.next()
+    return out
+
+
+def test_a_misspelling_is_underlined_once_typed_and_an_added_word_is_kept(qtbot, open_window, earned_home):
+    window, composer, pid, (fid,) = _open(qtbot, open_window, earned_home)
+    qtbot.waitUntil(lambda: window.spelling_actions.speller is not None, timeout=10_000)  # loaded off the UI thread
+    composer.setFocus()
+    qtbot.keyClicks(composer, "We recieve")
+    assert _spelling_underlines(composer) == []  # still being typed
+    qtbot.keyClicks(composer, " ")
+    assert _spelling_underlines(composer) == ["recieve"]  # one keystroke later
+    # Harbor & Pine and Dana Okafor are the prospect's own names: never flagged.
+    qtbot.keyClicks(composer, "Harbor Okafor teh ")
+    assert _spelling_underlines(composer) == ["recieve", "teh"]
+    with store_change(qtbot, window, "settings"):
+        composer.highlighter.add_word("recieve")  # what "Add to dictionary" in its context menu does
+    assert _spelling_underlines(composer) == ["teh"]
+    window.close()
+    again = open_window()
+    qtbot.waitUntil(lambda: again.spelling_actions.speller is not None, timeout=10_000)
+    assert "recieve" in again.spelling_actions.own_words
