@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import date
 
 from app import __version__
+from app.core import dates
 from app.core.errors import EarnedError
 from app.core.models import EMAIL_KINDS, MESSAGE_KINDS, kind_label
 from app.core.paths import database_path
@@ -34,10 +35,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-22") from None
+    found = dates.to_date(value)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-22")
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -38,7 +38,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from app.core.dates import to_date
 from app.core.text import CITATION_RE
+from app.core.tokens import ASCII_WORD_RE as _WORD_RE
+from app.core.tokens import CAPITALISED_WORD_RE as _CAPITAL_WORD_RE
+from app.core.tokens import NUMBER_OR_WORD_RE as _TOKEN_RE  # as analysis.py splits a draft into words
 
 from .analysis import Analysis
 from .claims import company_words, sentence_citations
@@ -99,8 +103,6 @@ _AT_MOST = frozenset({"under", "less than", "below", "up to", "fewer than"})
 _AT_LEAST = frozenset({"over", "more than", "upwards of", "at least", "north of", "above"})
 _UNIT_RE = re.compile(r"[ \t]*-?[ \t]*(?:(?P<sq>sq\.?[ \t]*(?:ft|feet|foot)\.?|square[ \t]+(?:feet|foot|ft)|sqft)"
                       r"|(?P<w>[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*))")
-_TOKEN_RE = re.compile(r"\d[\d,.]*\d|\w+(?:['’\-]\w+)*")  # as analysis.py splits a draft into words
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 # A run of capitalised words ("Cascadia Rail", "Harbor & Pine").
 _NAME_RE = re.compile(r"(?<![\w'’-])[A-Z][\w'’]*(?:-[A-Za-z]+)*"
                       r"(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’]*(?:-[A-Za-z]+)*)*")
@@ -116,8 +118,6 @@ _UNIT_STOPS = frozenset({"in", "at", "on", "for", "to", "from", "by", "with", "n
                          "so", "that", "which", "who", "is", "are", "was", "were", "will", "would", "can", "could"})
 _NUMBERISH = frozenset(_WORD_NUMBERS) | frozenset(_ORDINALS) | {"dozen", "hundred"}
 _MONTH_WORDS = frozenset(_MONTH)
-# Starts with its character class (no lookbehind first), so the regex engine skips ahead to capitals.
-_CAPITAL_WORD_RE = re.compile(r"[A-Z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 _ISO_RE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d")
 _SCALE_CHARS = frozenset("%kKmMbB+-")
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "mn", "bn", "k", "m", "mm", "b", "percent",
@@ -512,15 +512,6 @@ def _name_findings(sentence: Reading, facts: list[Reading]) -> list[tuple[Name, 
     return out
 
 
-def _published(value) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def _sentence_numbers(a: Analysis, s: int, e: int, lo: int, hi: int, dates: list[When],
                       facts: list[Reading]) -> list[Quantity]:
     """The sentence's numbers that no cited fact has as they are: the rest are read in full (hedge, units)."""
@@ -627,7 +618,7 @@ def check_accuracy(a: Analysis, check: Check, params: dict):
                     findings.append((q.start, q.end_through(shared),
                                      f"“{q.shown(shared)}” but the fact says “{c.shown(shared)}”"))
         if dates:
-            dated = [(r, _published(f.get("published"))) for r, f in zip(readings, facts)]
+            dated = [(r, to_date(f.get("published"))) for r, f in zip(readings, facts)]
             for d, said in _date_findings(dates, dated, a.today, params.get("date_window_days", 7)):
                 findings.append((s + d.start, s + d.end, f"“{d.shown()}” but {said}"))
         if any(r.names for r in readings) and _needs_names(a, s, e, lo, hi, readings, new):

@@ -11,6 +11,8 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from app.core.text import CITATION_RE
+from app.core.tokens import DOTTED_NAME_WORD_RE, NAME_WORD_RE, WORD_RE
+from app.core.tokens import DRAFT_TOKEN_RE as _TOKEN_RE  # (module global: read on every check)
 
 from .draft_text import parse_draft
 
@@ -18,11 +20,6 @@ Span = tuple[int, int]
 _SPAN = re.Match.span  # (map() with these beats a comprehension on every keystroke)
 _START = operator.itemgetter(0)
 
-# A token is a citation marker (skipped), a number with separators, or a word with inner ' or -.
-# A word or a number with separators; the id inside a citation marker [^12] is not a word.
-# Written to open with a character class, which lets the regex engine skip to the next word: the same
-# tokens as (?<!\[\^)(?:\d[\d,.]*\d|\w+(?:['’\-]\w+)*), found faster (tests/unit/test_analysis_speedups.py).
-_TOKEN_RE = re.compile(r"\w(?<!\[\^\w)(?:(?<=\d)[\d,.]*\d|\w*(?:['’\-]\w+)*)")
 # Where a forwarded original starts: everything below is not the rep's new text. A line that opens it:
 _FORWARD_LINE = (
     r"[ \t]*(?:-{2,}[ \t]*(?:forwarded message|original message)[ \t]*-{2,}"
@@ -89,7 +86,7 @@ _CLOSING_RE = re.compile(
 _SIG_DELIMITER_RE = re.compile(r"^[ \t]*--[ \t]*$")
 _SENT_FROM_RE = re.compile(r"^[ \t]*(?:sent[ \t]+from[ \t]+my[ \t]+\w+|get[ \t]+outlook[ \t]+for[ \t]+\w+)", re.IGNORECASE)
 # What a contact line holds: an address, a link or bare domain, a phone number.
-_CONTACT_TOKEN_RE = re.compile(
+_CONTACT_DETAIL_RE = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|https?://\S+|www\.\S+"
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|io|ai|co|net|org|app|dev|example|us|uk|ca|de|biz|info|tech|so|xyz|me|cloud)\b(?:/\S*)?"
@@ -123,8 +120,6 @@ _NOT_NAMES = frozenset({
     "and", "dr", "mr", "mrs", "ms", "mx", "prof", "sir", "madam", "miss", "monday", "tuesday", "wednesday",
     "thursday", "friday", "new", "year",
 })
-_NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
-_COMPANY_WORD_RE = re.compile(r"[^\W_][\w'’-]*")
 # Words of a company's name that don't tell it apart ("The", "Inc").
 _COMPANY_NOISE = frozenset({"the", "and", "of", "for", "inc", "llc", "ltd", "llp", "plc", "corp", "corporation",
                             "co", "company", "group", "holdings", "gmbh", "ag", "sa", "bv", "nv", "&"})
@@ -135,13 +130,13 @@ _PERSON_LINE_RE = re.compile(r"[ \t]*[-–—]?[ \t]*(?-i:[A-Z][a-z'’]+)(?:[ \
 @lru_cache(maxsize=256)
 def _greeted(greeting: str) -> tuple[str, ...]:
     """Names in a greeting line, kept across calls: the greeting rarely changes while the rep types."""
-    return tuple(w for w in _NAME_WORD_RE.findall(greeting) if w[0].isupper() and w.lower() not in _NOT_NAMES)
+    return tuple(w for w in NAME_WORD_RE.findall(greeting) if w[0].isupper() and w.lower() not in _NOT_NAMES)
 
 
 @lru_cache(maxsize=256)
 def _company_head(company: str) -> str:
     """The company's first distinctive word as it writes it ("Harbor" of "The Harbor & Pine Co.")."""
-    for word in _COMPANY_WORD_RE.findall(company.replace("’", "'")):
+    for word in WORD_RE.findall(company.replace("’", "'")):
         if len(word) >= 2 and word.lower() not in _COMPANY_NOISE:
             return word
     return ""
@@ -149,7 +144,7 @@ def _company_head(company: str) -> str:
 
 @lru_cache(maxsize=256)
 def _company_words(company: str) -> tuple[str, ...]:
-    words = _COMPANY_WORD_RE.findall(company.lower().replace("’", "'"))
+    words = WORD_RE.findall(company.lower().replace("’", "'"))
     return tuple(w for w in words if len(w) >= 2 and w not in _COMPANY_NOISE)
 
 
@@ -171,12 +166,12 @@ def _is_contact_line(line: str) -> bool:
         return True
     if len(line) > 120:
         return False
-    if not _CONTACT_TOKEN_RE.search(line):
+    if not _CONTACT_DETAIL_RE.search(line):
         return bool(_DIGIT_RE.search(line) and _ADDRESS_RE.match(line))
-    rest = _CONTACT_TOKEN_RE.sub(" ", line)
+    rest = _CONTACT_DETAIL_RE.sub(" ", line)
     if "?" in rest or "!" in rest:
         return False
-    others = [w for w in re.findall(r"[^\W\d_][\w'’&.-]*", rest) if w.lower().rstrip(":.") not in _CONTACT_LABELS]
+    others = [w for w in DOTTED_NAME_WORD_RE.findall(rest) if w.lower().rstrip(":.") not in _CONTACT_LABELS]
     return len(others) <= 6 and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in others)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from datetime import date, datetime
 from functools import lru_cache
 from itertools import compress
+
+from app.core import dates
+from app.core.text import CITATION_RE
 
 from . import accuracy, claims, deliverability, kinds_rules
 from .analysis import Analysis, Span
@@ -207,18 +209,6 @@ def similarity(a: Analysis, check: Check, params: dict) -> Result:
     return PASS
 
 
-def _published(value) -> date | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
-    except ValueError:
-        try:
-            return date.fromisoformat(str(value)[:10])
-        except ValueError:
-            return None
-
-
 def citation(a: Analysis, check: Check, params: dict) -> Result:
     test = option(check, params, "test")
     if test == "resolves":
@@ -255,7 +245,7 @@ def citation(a: Analysis, check: Check, params: dict) -> Result:
             limit = limits.get(fact.get("kind", ""))
             if isinstance(limit, str):
                 limit = params[limit.lstrip("$")]
-            published = _published(fact.get("published"))
+            published = dates.to_date(fact.get("published"))
             if limit and published and (today - published).days > limit:
                 stale.append((fid, start, end, (today - published).days, limit))
         if not stale:
@@ -265,7 +255,7 @@ def citation(a: Analysis, check: Check, params: dict) -> Result:
                              "limit": worst[4]}, [(s[1], s[2]) for s in stale]
 
     if test == "reused":
-        earlier = {m.group(1) for m in re.finditer(r"\[\^([A-Za-z0-9_-]{1,32})\]", a.previous or "")}
+        earlier = {m.group(1) for m in CITATION_RE.finditer(a.previous or "")}
         reused = [c for c in a.resolved_citations if c[0] in earlier or _cited_before(a.facts_by_id[c[0]])]
         if not reused:
             return PASS

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from app.core import urls
+
 from . import vocab
 from .analysis import Analysis, Span
 from .rulepack import Check
@@ -21,7 +23,6 @@ _LINK_RE = re.compile(
     r"(?<![\w@.-])(?:https?://[^\s<>()\[\]\"']+|www\.[^\s<>()\[\]\"']+|(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s<>()\[\]\"']*)",
     re.IGNORECASE,
 )
-_HOST_RE = re.compile(r"(?:https?://)?(?:www\.)?([^/:?#\s]+)", re.IGNORECASE)
 # Three or more ALL-CAPS words in a row ("ACT NOW FREE"); each word two letters or more, so "I" and "A" don't count.
 _CAPS_RUN_RE = re.compile(r"[A-Z][A-Z0-9'’&-]*[A-Z0-9](?:[ \t]+[A-Z][A-Z0-9'’&-]*[A-Z0-9]){2,}(?![\w'’])")
 # Upper-case ASCII letters to "A", everything else to ".": "AA" in the result means two capitals in a row.
@@ -45,7 +46,7 @@ def _links(a: Analysis, regions: list[Span]) -> list[tuple[Span, str]]:
             continue
         for m in _LINK_RE.finditer(text, start, end):
             link = m.group().rstrip(".,;:!?)")
-            found.append(((m.start(), m.start() + len(link)), _HOST_RE.match(link).group(1).lower()))
+            found.append(((m.start(), m.start() + len(link)), urls.site(link, bare=True)))
     return found
 
 

@@ -44,7 +44,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
-from .phrases import _TOKEN_RE, PhraseMatcher, _sequence, normalize_word
+from app.core.tokens import NUMBER_OR_WORD_RE, WORD_RE
+
+from .phrases import PhraseMatcher, _sequence, normalize_word
 
 Span = tuple[int, int]
 
@@ -178,7 +180,7 @@ def _word_expansions(word: str) -> list[tuple[str, ...]] | None:
     parsed = _sequence(word, 0)
     if parsed is None or parsed[1] != len(word):
         return None
-    return [tuple(_TOKEN_RE.findall(normalize_word(text))) for text in parsed[0]]
+    return [tuple(NUMBER_OR_WORD_RE.findall(normalize_word(text))) for text in parsed[0]]
 
 
 @dataclass(frozen=True)
@@ -514,6 +516,11 @@ class _Pattern:
         return rf"(?<![\w'’])(?:{self.compiler.regex(self.elements)}){_WORD_END}"
 
     @property
+    def compiled(self) -> bool:
+        """Whether its expression was compiled yet (patterns compile when a draft first needs them)."""
+        return self._rx is not None
+
+    @property
     def rx(self) -> re.Pattern:
         if self._rx is None:
             self._rx = self.compile(self.text, self.source)
@@ -707,7 +714,7 @@ class FamilyMatcher:
         for key, value in m.groupdict().items():
             if value is None:
                 continue
-            first = re.findall(r"[\w'’]+", value.lower().replace("’", "'"))[:1]
+            first = WORD_RE.findall(value.lower().replace("’", "'"))[:1]
             theirs = bool(first) and (first[0] in names or first[0].removesuffix("'s") in names)
             if key.startswith("_s") and theirs:
                 return False
@@ -787,7 +794,7 @@ class FamilyMatcher:
 
     def _label_of(self, phrase: str) -> str | None:
         self._index()
-        words = [normalize_word(w) for w in _TOKEN_RE.findall(phrase)]
+        words = [normalize_word(w) for w in NUMBER_OR_WORD_RE.findall(phrase)]
         if not words:
             return None
         candidates = self._candidates(words, 0, len(words)) + self.anyword

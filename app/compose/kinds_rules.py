@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from app.core.text import strip_citations
+from app.core.tokens import DOTTED_WORD_RE
 
 from .analysis import Analysis, Span
 from .phrases import PhraseMatcher
@@ -23,7 +24,6 @@ _NAME_NOISE = frozenset({
     "co", "company", "group", "holdings", "gmbh", "ag", "sa", "bv", "nv", "general", "national", "american",
     "global", "international", "united", "first", "new", "north", "south", "east", "west",
 })
-_NAME_WORD_RE = re.compile(r"[^\W_][\w'’.-]*")
 OPENERS_RULE = "insight"  # the rule whose fail-level checks catch a pitch opener
 
 # "The email that follows", in the shapes a rep says it: who sends (I'll / I'm / let me ...), how (send,
@@ -81,7 +81,7 @@ def pitch_opener(a: Analysis, check: Check, params: dict) -> Result:
 def _company_names(company: str | None) -> list[str]:
     """The prospect's name as a sentence may say it: whole, or its leading words ("Harbor & Pine" of
     "Harbor & Pine Freight"), never a lone common word ("General", "The")."""
-    words = _NAME_WORD_RE.findall(company or "")
+    words = DOTTED_WORD_RE.findall(company or "")  # "AT&T", "Inc." whole
     names = []
     for n in range(len(words), 0, -1):
         head = words[:n]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from itertools import compress
 
+from app.core.tokens import NUMBER_OR_WORD_RE as _TOKEN_RE  # a phrase's words line up with a draft's
+
 _END = object()  # trie key that marks a complete phrase
-_TOKEN_RE = re.compile(r"\d[\d,.]*\d|\w+(?:['’\-]\w+)*")
 _MAX_SEQUENCES = 5000  # guard against a phrase that expands combinatorially
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.core import dates
 from app.core.models import EMAIL_KINDS
 from app.core.outgoing import html_message, plain_message
 
@@ -95,7 +96,7 @@ def outgoing(kind: str, subject: str, body: str, last_email=None, to: str = "") 
     """What leaves: a follow-up is the new text over the forwarded last email, under "Fwd: <its subject>";
     a first touch has its own subject; a LinkedIn note or a call script has none."""
     if kind == "follow-up" and last_email is not None:
-        args = (last_email.text, last_email.sent_at[:10], last_email.subject)
+        args = (last_email.text, dates.day(last_email.sent_at) or "", last_email.subject)
         return Outgoing(to, forward_subject(last_email.subject), plain_message(body, *args), html_message(body, *args))
     return Outgoing(to if kind in EMAIL_KINDS else "", subject.strip() if kind in EMAIL_KINDS else "",
                     plain_message(body), html_message(body))

@@ -8,35 +8,16 @@ Not thread-safe: load anywhere (the UI loads off the main thread), then use from
 """
 from __future__ import annotations
 
-import re
 import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
+from app.core import tokens
+
 DEFAULT_LANGUAGE = "en_US"
 
-# One pass over the text finds, left to right, what to skip whole, the words, and sentence ends.
-# Skips come first so the word alternative never sees the inside of a URL or an address.
-_URL_TAIL = r"""\S*?(?=[.,;:!?)\]'"’”]*(?:\s|$))"""  # the rest of a URL, less trailing punctuation
-_TOKEN_RE = re.compile(
-    rf"""
-    (?P<cite>\[\^[^\]\s]{{1,32}}\])                                  # citation marker [^12]
-  | (?P<skip>
-        (?:[a-z][a-z0-9+.-]*://|www\.){_URL_TAIL}                      # URL
-      | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                                   # e-mail address
-      | [@\#]\w+                                                       # @handle, #hashtag
-      | \w[\w-]*(?:\.\w[\w-]*)+(?:/{_URL_TAIL})?                       # acme.com/x, e.g, 3.5
-    )
-  | (?P<word>\w+(?:['’]\w+)*(?:-\w+(?:['’]\w+)*)*)
-  | (?P<stop>[.!?\n\r\u2029\u2028])
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-# Splits what add_words is given ("Acme Logistics, Inc.", "Wi-Fi") into words, hyphenated ones whole.
-_ENTRY_WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
-_LINE_WORD_RE = re.compile(r"[^\W\d_]+")
 _NAME_LINE_SMALL_WORDS = frozenset({"of", "and", "at", "for", "the", "de", "van", "von", "da", "di", "la", "le"})
 
 _MAX_ACRONYM = 6
@@ -131,7 +112,7 @@ class Speller:
         verdicts = self._verdicts
         skip_names = self._skip_names
         at_start = True  # the next word begins a sentence
-        for m in _TOKEN_RE.finditer(text):
+        for m in tokens.SPELLING_SCAN_RE.finditer(text):
             kind = m.lastgroup
             if kind == "word":
                 word = m.group()
@@ -246,7 +227,7 @@ class Speller:
 
     @staticmethod
     def _entry_words(entries: Iterable[str]) -> list[str]:
-        return [m.group() for entry in entries for m in _ENTRY_WORD_RE.finditer(entry.replace("’", "'"))]
+        return [m.group() for entry in entries for m in tokens.HYPHENATED_WORD_RE.finditer(entry.replace("’", "'"))]
 
     def _ranked(self, word: str, found: list[str]) -> list[str]:
         """Hunspell's suggestions, common words moved up: it ranks by likeness alone ("wich" gave
@@ -317,7 +298,7 @@ def _is_name_line(text: str, start: int, end: int) -> bool:
     line = text[line_start:min(ends, default=len(text))].strip()
     if not line or line[-1] in ".!?:;,":
         return False
-    words = _LINE_WORD_RE.findall(line)
+    words = tokens.LETTERS_RE.findall(line)
     return len(words) <= 5 and all(w[0].isupper() or w in _NAME_LINE_SMALL_WORDS for w in words)
 
 

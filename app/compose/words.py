@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from functools import lru_cache
 
 from app.core.text import CITATION_RE
-
-_WORD_RE = re.compile(r"\d[\d,.]*\d|\d|\w+(?:['’]\w+)*")
+from app.core.tokens import STEM_WORD_RE
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below
@@ -45,7 +43,7 @@ def content_words(text: str) -> list[str]:
     """Stemmed words that carry meaning (names, numbers, nouns, verbs), markers and stop words left out."""
     text = CITATION_RE.sub(" ", text)
     out = []
-    for m in _WORD_RE.finditer(text):
+    for m in STEM_WORD_RE.finditer(text):
         w = m.group()
         low = w.lower().replace("’", "'")
         if low in STOPWORDS or (len(low) < 3 and not low[0].isdigit()):

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
+from . import urls
 from .errors import InputError
 
 # A citation in the plain-text draft: a Markdown footnote marker, [^12].
@@ -32,19 +32,18 @@ def sanitize(text: str) -> tuple[str, list[str]]:
 
 
 def normalize_url(url: str, what: str = "Website") -> str:
-    """Return a cleaned http(s) URL, adding https:// when the rep typed a bare domain."""
-    url = url.strip()
-    if not url:
+    """Return a cleaned http(s) URL, adding https:// when the rep typed a bare domain (kept as typed
+    otherwise: this is what the rep sees again; the fetcher normalises its own copy)."""
+    if not url.strip():
         return ""
-    if "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        raise InputError(f"{what} must be an http:// or https:// address, not {parts.scheme}:.")
-    host = parts.hostname or ""
-    if not host or " " in url or ("." not in host and host != "localhost" and not host.replace(".", "").isdigit()):
-        raise InputError(f"{what} '{url}' is not a web address. Use something like https://example.com.")
-    return url
+    try:
+        urls.check(url, domain=True)
+    except urls.NotAWebAddress as e:
+        if e.code == "scheme":
+            raise InputError(f"{what} must be an http:// or https:// address, not {e.scheme}:.") from None
+        raise InputError(f"{what} '{urls.with_scheme(url)}' is not a web address. "
+                         "Use something like https://example.com.") from None
+    return urls.with_scheme(url)
 
 
 def strip_citations(text: str) -> str:

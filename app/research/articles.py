@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
+from app.core import dates
+from app.core.tokens import ALNUM_RE
+
 from . import language, names
 from .blocks import THIN_SENTENCES, THIN_TEXT, collapse, trafilatura_paragraphs
 from .errors import Cancelled, FetchError
@@ -65,7 +68,7 @@ LEDE_KEY_WORDS = 8  # the description's first words that must open the paragraph
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(ALNUM_RE.findall(text.lower()))
 
 
 def _lede(tree, description: str, paragraphs: list[Para]) -> Para | None:
@@ -388,7 +391,7 @@ def article_quote(body: bytes, charset: str | None, url: str, company: str, head
     return {
         "quote": quote,
         "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "published": _day(_page_date(tree, meta)),
+        "published": dates.day(_page_date(tree, meta)),
         "headline": page_headline,
         "lang": language.detect(quote, lang),
     }
@@ -398,13 +401,6 @@ def _page_date(tree, meta) -> str | None:
     from .extract import page_date  # (extract imports the site's whole toolchain: only when a page is read)
 
     return page_date(tree, meta, "news")
-
-
-def _day(value: str | None) -> str | None:
-    """An ISO date's day ("2026-03-02T10:00:00Z" -> "2026-03-02"); None for anything else."""
-    if value and re.match(r"\d{4}-\d\d-\d\d", value):
-        return value[:10]
-    return None
 
 
 # -- fetch and read (runs in research's threads) ---------------------------------------------------------

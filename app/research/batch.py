@@ -20,12 +20,12 @@ import queue
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol
-from urllib.parse import urlsplit
 
+from app.core import urls
 from app.core.redact import redact
 
 from .errors import Cancelled, FetchError, ResearchError
-from .fetcher import Fetcher, normalize_url
+from .fetcher import Fetcher
 from .pipeline import Researcher
 from .sources import ResearchOptions
 from .worker import ParseWorker
@@ -125,30 +125,30 @@ def default_parsers(concurrency: int) -> int:
     return max(1, min(concurrency, os.cpu_count() or 1))
 
 
-def _parts(url: str | None):
-    """url taken apart as the fetcher reads it; None if it is no web address."""
+def _normal(url: str | None) -> str | None:
+    """url as the fetcher reads it (urls.normalize); None if it is no web address."""
     if not url:
         return None
     try:
-        return urlsplit(normalize_url(url))
-    except FetchError:
+        return urls.normalize(url)
+    except urls.NotAWebAddress:
         return None
 
 
 def _host(url: str | None) -> str | None:
     """scheme://host[:port] of url as the fetcher keys its hosts; None if it is no web address."""
-    parts = _parts(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts else None
+    normal = _normal(url)
+    return urls.origin(normal) if normal else None
 
 
 def _server(url: str | None) -> str | None:
     """The server a website lives on, for scheduling: host and port, "www." and the scheme aside
     (http://x.com, https://www.x.com: one server; researching both at once would only make them wait)."""
-    parts = _parts(url)
-    if parts is None:
+    normal = _normal(url)
+    if normal is None:
         return None
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    return f"{host}:{parts.port}" if parts.port else host
+    port = urls.split(normal).port
+    return f"{urls.site(normal)}:{port}" if port else urls.site(normal)
 
 
 class _Notices:

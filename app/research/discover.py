@@ -6,9 +6,10 @@ careers/jobs, products/solutions. Only pages of the same site, never more than a
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
+
+from app.core import urls
 
 CATEGORIES = {
     "about": ("about", "about-us", "company", "who-we-are", "our-story", "mission", "team", "leadership"),
@@ -30,36 +31,19 @@ MAX_SITEMAP_LOCS = 5_000  # enough to find an about or careers page; each costs 
 MAX_PAGE_LINKS = 5_000  # the links worth reading are in a page's navigation, near its top
 
 
-def web_url(url: str) -> bool:
-    """An absolute http(s) URL with a host: the only kind a source may cite or we may fetch
-    (never javascript:, data:, file:, ftp: or a relative path)."""
-    url = (url or "").strip()
-    if not url or any(ord(c) < 32 for c in url):
-        return False
-    parts = urlsplit(url)
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-
-
-def same_site(url: str, home: str) -> bool:
-    """Same host, ignoring a leading www."""
-    a, b = urlsplit(url).hostname or "", urlsplit(home).hostname or ""
-    return a.removeprefix("www.") == b.removeprefix("www.")
-
-
 def clean_link(href: str, base: str) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
         return None
-    url = urljoin(base, href)
-    parts = urlsplit(url)
-    if not web_url(url) or _SKIP_EXT.search(parts.path):
+    url = urls.absolute(href, base)
+    if not url or _SKIP_EXT.search(urls.path(url)):
         return None
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    return urls.page_address(url)
 
 
 def categorize(url: str, text: str = "") -> str | None:
     """The category a link belongs to, from its path segments or its anchor text."""
-    segments = [s.lower() for s in urlsplit(url).path.split("/") if s]
+    segments = [s.lower() for s in urls.path(url).split("/") if s]
     words = set(re.findall(r"[a-z-]+", text.lower()))
     for category in CATEGORY_ORDER:
         names = CATEGORIES[category]
@@ -73,7 +57,7 @@ def page_links(soup: BeautifulSoup, base: str, home: str) -> list[tuple[str, str
     found: dict[str, str] = {}
     for a in soup.find_all("a", href=True, limit=MAX_PAGE_LINKS):
         url = clean_link(a["href"], base)
-        if not url or not same_site(url, home) or url.rstrip("/") == home.rstrip("/"):
+        if not url or not urls.same_site(url, home) or url.rstrip("/") == home.rstrip("/"):
             continue
         category = categorize(url, a.get_text(" ", strip=True))
         if category and url not in found:
@@ -88,7 +72,7 @@ def sitemap_links(xml: bytes, home: str) -> tuple[list[tuple[str, str]], list[st
         if i >= MAX_SITEMAP_LOCS:
             break
         loc = match.group(1).decode("utf-8", "replace").strip().replace("&amp;", "&")
-        if not loc.startswith(("http://", "https://")) or not web_url(loc) or not same_site(loc, home):
+        if not urls.is_web_url(loc) or not urls.same_site(loc, home):
             continue
         if loc.lower().endswith((".xml", ".xml.gz")):
             nested.append(loc)
@@ -106,8 +90,8 @@ def choose_pages(candidates: list[tuple[str, str]], limit: int) -> list[tuple[st
     for url, category in candidates:
         if url not in by_category[category]:
             by_category[category].append(url)
-    for urls in by_category.values():
-        urls.sort(key=lambda u: (len([s for s in urlsplit(u).path.split("/") if s]), len(u)))
+    for found in by_category.values():
+        found.sort(key=lambda u: (len([s for s in urls.path(u).split("/") if s]), len(u)))
     chosen: list[tuple[str, str]] = []
     while len(chosen) < limit and any(by_category.values()):
         for category in CATEGORY_ORDER:
@@ -123,12 +107,11 @@ def feed_links(soup: BeautifulSoup, base: str) -> list[str]:
         rel = " ".join(link.get("rel") or []).lower()
         kind = (link.get("type") or "").lower()
         if "alternate" in rel and kind in FEED_TYPES:
-            url = urljoin(base, link["href"].strip())
-            if web_url(url) and url not in feeds:
+            url = urls.absolute(link["href"], base)
+            if url and url not in feeds:
                 feeds.append(url)
     return feeds
 
 
 def guess_feed_urls(home: str) -> list[str]:
-    parts = urlsplit(home)
-    return [urlunsplit((parts.scheme, parts.netloc, path, "", "")) for path in FEED_PATHS]
+    return [urls.origin(home) + path for path in FEED_PATHS]

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from app.core import urls
 
 from . import language, names, structure
 from .blocks import page_blocks
@@ -85,7 +86,7 @@ def analyze_page(fetched: Fetched, home: str, category: str, seen: list | None =
     text = "\n".join(" ".join(b.text.split()) for b in blocks)
     page_lang = language.detect(text[:6000] or (meta.description or ""), meta.lang)
     org = meta.organization or {}
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    host = urls.site(url)
     site_label = host.split(".")[0] if host and not host.replace(".", "").isdigit() else None  # "toledocars"
     body = next(iter(tree.iter("body")), tree)
     seen_text = " ".join(body.itertext())
@@ -96,7 +97,7 @@ def analyze_page(fetched: Fetched, home: str, category: str, seen: list | None =
               if not any(known) or len(re.findall(rf"(?i)\b{re.escape(t)}\b", seen_text)) >= 2]
     known = [n for n in dict.fromkeys(known + [site_label] + titled) if n]
     firm = names.company(known)
-    testimonial_page = bool(_TESTIMONIAL_PAGE.search(urlsplit(url).path + " " + (meta.title or "")))
+    testimonial_page = bool(_TESTIMONIAL_PAGE.search(urls.path(url) + " " + (meta.title or "")))
     published = page_date(tree, meta, category)
     ranked = ranked_sentences(blocks, firm, page_lang, testimonial_page)
     # A listing with dated items dates each of its sentences itself; the page's own date is only for

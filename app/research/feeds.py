@@ -14,11 +14,10 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 import feedparser
 
-from .discover import web_url
+from app.core import dates, urls
 
 _TAG_RE = re.compile(r"<[^>]+>")
 MAX_ITEMS = 100
@@ -59,12 +58,7 @@ def _plain(text: str) -> str:
 
 def _link(value, base: str) -> str:
     """value as a URL a fact may cite, or "": relative links resolved against the feed's address."""
-    if not isinstance(value, str):
-        return ""
-    url = value.strip()
-    if base and url:
-        url = urljoin(base, url)
-    return url if web_url(url) else ""
+    return urls.absolute(value, base)
 
 
 def _iso(struct) -> str | None:
@@ -91,7 +85,7 @@ def _json_feed(body: bytes, base: str) -> Feed:
             continue
         title = _plain(str(item.get("title") or ""))
         summary = _plain(str(item.get("summary") or item.get("content_text") or item.get("content_html") or ""))
-        published = str(item.get("date_published") or "")[:10] or None
+        published = dates.day(item.get("date_published"))
         items.append(FeedItem(title, summary, _link(item.get("url"), base), published))
     return Feed(_plain(str(data.get("title") or "")), tuple(items))
 

@@ -10,7 +10,6 @@ shuts the request's socket down, which wakes the fetching thread wherever it is 
 """
 from __future__ import annotations
 
-import email.utils
 import http.client
 import ipaddress
 import logging
@@ -20,7 +19,6 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3.connection
@@ -30,6 +28,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from app import __version__
+from app.core import dates, urls
 from app.core import redact as redaction
 
 from .errors import Cancelled, FetchError
@@ -60,48 +59,31 @@ def user_agent(contact: str = "") -> str:
 
 
 def normalize_url(url: str) -> str:
-    """A fetchable http(s) URL: scheme added when missing, host in IDNA (punycode) form."""
-    raw = url.strip()
-    if not raw or any(c.isspace() for c in raw) or any(ord(c) < 32 for c in raw):
-        raise FetchError("invalid-url", url, f"'{url}' is not a web address.")
-    if "://" not in raw:
-        raw = "https://" + raw
-    parts = urlsplit(raw)
-    if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError("invalid-url", url, f"Only http:// and https:// addresses are fetched, not {parts.scheme}:.")
+    """A fetchable http(s) URL (app.core.urls.normalize: scheme added when missing, host in IDNA
+    form); FetchError("invalid-url") saying what is wrong otherwise."""
     try:
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        raise FetchError("invalid-url", url, f"'{url}' has an invalid port.") from None
-    if not host:
-        raise FetchError("invalid-url", url, f"'{url}' has no host name.")
-    try:
-        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
-        raise FetchError("invalid-url", url, f"'{host}' is not a valid domain name.") from None
-    if ":" in ascii_host:  # an IPv6 literal keeps its brackets, or its colons read as a port
-        ascii_host = f"[{ascii_host}]"
-    netloc = ascii_host + (f":{port}" if port else "")
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
-
-
-def _host_key(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+        return urls.normalize(url)
+    except urls.NotAWebAddress as e:
+        message = {
+            "scheme": f"Only http:// and https:// addresses are fetched, not {e.scheme}:.",
+            "port": f"'{url}' has an invalid port.",
+            "host": f"'{url}' has no host name.",
+            "idna": f"'{e.host}' is not a valid domain name.",
+        }.get(e.code, f"'{url}' is not a web address.")
+        raise FetchError("invalid-url", url, message) from None
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port: a key may go only where its request started."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
+    parts = urls.split(url)
+    scheme = parts.scheme.lower() if parts else ""
+    return scheme, urls.host(url), (parts.port if parts else None) or DEFAULT_PORTS.get(scheme)
 
 
 def _where(url: str) -> str:
     """Host (and port, if one is given) for messages: never the path or query, which may hold a key."""
-    parts = urlsplit(url)
-    return (parts.hostname or "?") + (f":{parts.port}" if parts.port else "")
+    parts = urls.split(url)
+    return (urls.host(url) or "?") + (f":{parts.port}" if parts and parts.port else "")
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -110,11 +92,11 @@ def _retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    when = dates.parse_datetime(value)  # an HTTP-date (RFC 7231), written as RFC 2822 writes dates
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return max(0.0, when.timestamp() - time.time()) if when else None
+    except (OverflowError, OSError, ValueError):
         return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def sniff(body: bytes) -> str | None:
@@ -446,7 +428,7 @@ class Fetcher:
 
     # -- robots.txt ----------------------------------------------------------------
     def _robots_for(self, url: str, started: float, home: str | None = None) -> _Robots:
-        key = _host_key(url)
+        key = urls.origin(url)
         with self._robots_lock:
             known = self._robots.get(key)
             fetching = self._robots_fetching.setdefault(key, threading.Lock())
@@ -498,7 +480,7 @@ class Fetcher:
         delay = float(delay)
         if delay > self.max_crawl_delay:
             # Waiting an hour between pages would be no research at all: wait our longest, and say so.
-            self._notice(("crawl-delay", _host_key(url)), "crawl-delay", url, (
+            self._notice(("crawl-delay", urls.origin(url)), "crawl-delay", url, (
                 f"{_where(url)} asks crawlers (in its robots.txt) to wait {delay:g} s between requests; Earned "
                 f"waits {self.max_crawl_delay:g} s at most, so it visits more often than the site asks."))
             delay = self.max_crawl_delay
@@ -592,7 +574,7 @@ class Fetcher:
     def _once(self, url, kind, types, started, delay, sniff_types, extra_headers, private_ok):
         if self.cancel.is_set():
             raise Cancelled()
-        slot = self._gate.slot(_host_key(url))
+        slot = self._gate.slot(urls.origin(url))
         with slot[0]:  # one request at a time per host
             self._wait(slot[1] - time.monotonic())
             try:
@@ -664,10 +646,12 @@ class Fetcher:
             location = response.headers.get("Location")
             if not location:
                 raise self._error("http-status", url, f"{url} redirects without saying where (HTTP {status}).")
-            target = urljoin(url, location)
-            if urlsplit(target).scheme.lower() not in ("http", "https"):
-                raise self._error("invalid-url", url,
-                                  f"{url} redirects to {urlsplit(target).scheme}:, which Earned never follows.")
+            target = urls.join(url, location)
+            parts = urls.split(target) if target else None
+            if parts is None:
+                raise self._error("invalid-url", url, f"{url} redirects to something that is not a web address.")
+            if parts.scheme.lower() not in urls.WEB_SCHEMES:
+                raise self._error("invalid-url", url, f"{url} redirects to {parts.scheme}:, which Earned never follows.")
             return normalize_url(target)
         if kind == "api" and (status >= 400 or status < 200):
             body, _ = self._read_body(response, url, kind, self.max_bytes[kind], guard)
@@ -802,7 +786,7 @@ def _protocol_problem(error: BaseException) -> str | None:
 
 def _connection_message(url: str, error: Exception) -> str:
     text = str(error).lower()
-    host = urlsplit(url).hostname
+    host = urls.host(url)
     if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text \
             or "name resolution" in text or "no address associated" in text:
         return f"Could not look up {host}: no network, or the domain does not exist."

@@ -5,19 +5,17 @@ again per library was most of the time research spent on a page.
 """
 from __future__ import annotations
 
-import codecs
 import re
 from typing import Callable, Iterator
 import itertools
-from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
-from .discover import FEED_TYPES, MAX_PAGE_LINKS, categorize, clean_link, same_site
+from app.core import encodings, urls
 
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+from .discover import FEED_TYPES, MAX_PAGE_LINKS, categorize, clean_link
+
 # Control characters lxml refuses (NUL and friends), but not tab, newline or carriage return.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # The parser trafilatura uses itself, so the tree we hand it is the tree it would have built.
@@ -28,47 +26,15 @@ INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg", "head",
                        "math"})
 
 
-def _known(encoding: str | None) -> str | None:
-    if not encoding:
-        return None
-    try:
-        name = codecs.lookup(encoding.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    # Pages that say latin-1 almost always mean windows-1252 (browsers treat them so).
-    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
-
-
 def sniff_encoding(body: bytes, header_charset: str | None) -> str:
-    """The page's encoding: a BOM; then UTF-8 whenever the bytes are valid non-ASCII UTF-8 (servers
-    that say ISO-8859-1 by default are common; text in another charset is almost never valid UTF-8
-    by accident); then the HTTP header, <meta charset>, and cp1252."""
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name
-    if not body.isascii():
-        try:
-            body.decode("utf-8")
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-    for candidate in (header_charset, *(_META_CHARSET_RE.findall(body[:4096]) or [b""])[:1]):
-        if isinstance(candidate, bytes):
-            candidate = candidate.decode("ascii", "ignore")
-        name = _known(candidate)
-        if name:
-            return name
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"
+    """The page's encoding (app.core.encodings.sniff: a BOM, valid UTF-8, the HTTP header, <meta
+    charset>, windows-1252)."""
+    return encodings.sniff(body, header_charset, html=True)
 
 
 def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
-    encoding = sniff_encoding(body, header_charset)
-    text = body.decode(encoding, "replace")
-    return text.lstrip("\ufeff"), encoding
+    """(the page as text, the encoding it was read with)."""
+    return encodings.decode(body, header_charset, html=True)
 
 
 def parse_tree(html: str | bytes, header_charset: str | None = None) -> lxml.html.HtmlElement:
@@ -128,18 +94,16 @@ def page_links(root, base: str, home: str, other: bool = False) -> list[tuple[st
     (discover.page_links, on this tree); other: links of no category too, as "other"."""
     found: dict[str, str] = {}
     tried: set[str] = set()
-    home_host = (urlsplit(home).hostname or "").removeprefix("www.")
+    home_host = urls.site(home)
     for a in itertools.islice(elements(root, "a"), MAX_PAGE_LINKS):
         href = (a.get("href") or "").strip()
         if not href or href in tried:
             continue  # (menus repeat their links: each is looked at once)
         tried.add(href)
-        if href.startswith(("http://", "https://", "//")):  # another site's link costs no URL parsing
-            host = href.split("/")[2].split("@")[-1].split(":")[0].lower().removeprefix("www.")
-            if host != home_host:
-                continue
+        if href.startswith(("http://", "https://", "//")) and urls.site(href) != home_host:
+            continue  # another site's link (urls.site reads an everyday link's host without taking it all apart)
         url = clean_link(href, base)
-        if not url or not same_site(url, home) or url.rstrip("/") == home.rstrip("/"):
+        if not url or not urls.same_site(url, home) or url.rstrip("/") == home.rstrip("/"):
             continue
         category = categorize(url, " ".join(a.text_content().split())) or ("other" if other else None)
         if category and url not in found:
@@ -155,7 +119,7 @@ def feed_links(root, base: str) -> list[str]:
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").strip().lower()
         if href is not None and "alternate" in rel and kind in FEED_TYPES:
-            url = urljoin(base, href.strip())
-            if url.startswith(("http://", "https://")) and url not in feeds:
+            url = urls.absolute(href, base)
+            if url and url not in feeds:
                 feeds.append(url)
     return feeds

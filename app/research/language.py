@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from app.core import tokens
+
 # Function words common in each language and rare in the others' running text.
 _WORDS = {
     "en": "the and of to is are for with our we you that this from have has be your will was were it its an or by "
@@ -46,7 +48,6 @@ _LETTERS = {
     "de": "äöüß", "fr": "éèêëçàùœ", "es": "ñ¿¡áíóú", "pt": "ãõçâêô", "pl": "ąęłśżźćń", "cs": "řěůšč",
     "tr": "ığş", "ro": "șțăâî", "hu": "őű", "sv": "åä", "da": "æøå", "nb": "æøå", "it": "àèìòù",
 }
-_WORD_RE = re.compile(r"[^\W\d_]+")
 # Scripts that name their language (or the usual one) outright, by Unicode block.
 _SCRIPTS = [
     ((0xAC00, 0xD7AF), "ko"), ((0x1100, 0x11FF), "ko"), ((0x3040, 0x30FF), "ja"), ((0x4E00, 0x9FFF), "zh"),
@@ -107,7 +108,7 @@ def _cyrillic(text: str) -> str:
 def _latin(text: str) -> tuple[str | None, float, float]:
     """(best language, its score, the runner-up's score): function words, each worth less the more
     languages share it, and a little for letters only some languages use."""
-    words = [w.lower() for w in _WORD_RE.findall(text)]
+    words = [w.lower() for w in tokens.LETTERS_RE.findall(text)]
     scores: Counter = Counter()
     for word in words:
         langs = _OWNERS.get(word)
@@ -142,7 +143,7 @@ def detect(text: str, hint: str | None = None) -> str | None:
             return hint
         return script
     lang, best, second = _latin(text)
-    n = len(_WORD_RE.findall(text))
+    n = len(tokens.LETTERS_RE.findall(text))
     # Clear: enough evidence for the text's length, well ahead of the runner-up.
     if lang and best >= max(1.5, n / 12) and best >= 1.5 * second + 0.5:
         if hint and hint != lang and any(hint in t and lang in t for t in _TWINS) and best - second <= 1.5:

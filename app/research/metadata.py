@@ -6,18 +6,16 @@ text to the caller (htmldate is too slow to run here).
 """
 from __future__ import annotations
 
-import codecs
 import itertools
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from typing import Any, Iterable
-from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
+from app.core import dates, encodings, urls
 from app.research.htmltree import INVISIBLE, classes, decode_html, elements, inner_text, parse_tree, walk_text
 from app.research.jsonld import jsonld_types, parse_jsonld
 
@@ -69,9 +67,6 @@ _PAGE_TYPES = {"WebPage", "AboutPage", "ContactPage", "CollectionPage", "ItemPag
                "WebSite", "MedicalWebPage", "QAPage", "SearchResultsPage", "CheckoutPage", "RealEstateListing"}
 
 _WS = re.compile(r"\s+")
-_DATE_PREFIX = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})$")
-_TZ_NO_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
 _JS_NOTICE = re.compile(r"(enable|turn on|activate|requires?|need)\W+(\w+\W+){0,4}javascript|javascript\W+(is\W+)?"
                         r"(required|disabled|must be enabled|needs to be enabled)", re.I)
 # Consent-notice wording, so a bakery's paragraph about its cookies still counts.
@@ -101,7 +96,7 @@ _JS_ONLY_TEXT = 250
 
 
 def parse_html(html: bytes | str, encoding: str | None = None) -> BeautifulSoup:
-    """A lxml BeautifulSoup of html; bytes are decoded from BOM, meta charset or the HTTP charset given.
+    """A lxml BeautifulSoup of html; bytes are decoded as app.core.encodings reads them (the HTTP charset given).
     (For callers that want a soup; extract_metadata itself reads an lxml tree.)"""
     with warnings.catch_warnings():
         # Short strings that look like paths, and XHTML served as HTML, are still pages to us.
@@ -110,9 +105,9 @@ def parse_html(html: bytes | str, encoding: str | None = None) -> BeautifulSoup:
         if isinstance(html, (bytes, bytearray, memoryview)):
             data = bytes(html)
             try:
-                return BeautifulSoup(data, "lxml", from_encoding=_choose_encoding(data, encoding))
+                return BeautifulSoup(data, "lxml", from_encoding=encodings.sniff(data, encoding, html=True))
             except Exception:  # lxml rejects some binary input outright
-                text = data.decode(_choose_encoding(data, encoding) or "utf-8", errors="replace")
+                text = encodings.decode(data, encoding, html=True)[0]
         else:
             text = html if isinstance(html, str) else ""
         text = text.replace("\x00", "")
@@ -381,53 +376,20 @@ def _first_date(*values: Any) -> str | None:
     for value in values:
         if isinstance(value, list) and value:
             value = value[0]
-        date = _iso_date(value) if isinstance(value, str) else None
-        if date:
-            return date
+        found = _iso_date(value) if isinstance(value, str) else None
+        if found:
+            return found
     return None
 
 
 def _iso_date(value: str) -> str | None:
-    """value as ISO 8601 (kept verbatim when it already is), or None when it is not a plausible date."""
-    text = _clean(value)
-    if not text or len(text) > 64:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        parsed = None
-    if parsed is not None and _plausible(parsed.year):
-        if len(text) <= 10:  # a date alone: 2024-03-05, 20240305, 2024-W10-2
-            return parsed.date().isoformat()
-        if text[10] == "T" and re.match(r"\d{4}-\d{2}-\d{2}T", text):
-            return text
-        return parsed.isoformat()
-    # "2020-11-11 12:00:00.000-0600" and similar near-misses.
-    fixed = _TZ_NO_COLON.sub(r"\1:\2", text.replace(" ", "T", 1))
-    try:
-        parsed = datetime.fromisoformat(fixed)
-        if _plausible(parsed.year):
-            return parsed.isoformat()
-    except ValueError:
-        pass
-    match = _DATE_PREFIX.match(text) or _COMPACT_DATE.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        try:
-            date = datetime(year, month, day)
-        except ValueError:
-            date = None
-        if date and _plausible(year):
-            return date.date().isoformat()
-    try:
-        parsed = parsedate_to_datetime(text)  # RFC 2822, as in feeds and some CMSs
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return parsed.isoformat() if parsed and _plausible(parsed.year) else None
+    """value as ISO 8601 (dates.iso: kept verbatim when it already is), or None when it is not a plausible date."""
+    found = dates.iso(_clean(value))
+    return found if found and _plausible(int(found[:4])) else None
 
 
 def _plausible(year: int) -> bool:
-    return 1970 <= year <= datetime.now().year + 1
+    return 1970 <= year <= date.today().year + 1
 
 
 # --- JSON-LD entities ---------------------------------------------------------------------------
@@ -456,12 +418,8 @@ def _main_article(articles: list[dict], url: str | None) -> dict | None:
 def _bare_url(url: str | None) -> str | None:
     if not url:
         return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}" if host else None
+    host = urls.site(url.strip())
+    return f"{host}{urls.path(url.strip()).rstrip('/')}" if host else None
 
 
 def _choose_organization(objects: list[dict], url: str | None, by_id: dict[str, dict]) -> dict | None:
@@ -488,15 +446,7 @@ def _choose_organization(objects: list[dict], url: str | None, by_id: dict[str, 
 
 
 def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
+    return (urls.site(url, bare=True) or None) if url else None
 
 
 def _organization(obj: dict) -> dict:
@@ -829,27 +779,3 @@ def _clip(text: str | None) -> str | None:
         return text
     cut = text[:_EXCERPT_MAX].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "…"
-
-
-def _choose_encoding(data: bytes, declared: str | None) -> str | None:
-    """The encoding to try first, or None to let bs4 sniff (BOM, then <meta charset>, then detection).
-
-    Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever a header or meta tag claims:
-    "ISO-8859-1" defaults are common and the reverse accident almost never decodes cleanly.
-    """
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None
-    sample = data[:200_000]
-    if not sample.isascii():
-        try:
-            sample.decode("utf-8")
-            return "utf-8"
-        except UnicodeDecodeError as exc:
-            if exc.start >= len(sample) - 4 and len(data) > len(sample):  # a character cut by the sample
-                return "utf-8"
-    if declared:
-        try:
-            return codecs.lookup(declared.strip().strip("\"'")).name
-        except LookupError:
-            return None
-    return None

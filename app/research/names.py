@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from app.core.tokens import ALNUM_RE
+
 _LEGAL = {"inc", "incorporated", "llc", "llp", "ltd", "limited", "co", "corp", "corporation", "company", "plc",
           "gmbh", "ag", "sa", "srl", "bv", "nv", "pty", "lda", "the", "group", "pc", "pllc", "lp"}
 
@@ -22,7 +24,7 @@ def norm(text: str) -> str:
     """Lowercased words only: "Katz, Marshall & Banks" -> "katz marshall and banks"; a web address's
     ending dropped ("ToledoCars.com" -> "toledocars")."""
     text = _DOMAIN.sub("", unicodedata.normalize("NFKC", text)).replace("&amp;", "&").replace("&", " and ").lower()
-    return " ".join(re.findall(r"[^\W_]+", text))
+    return " ".join(ALNUM_RE.findall(text))
 
 
 @dataclass(frozen=True)

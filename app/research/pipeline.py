@@ -15,8 +15,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
-from urllib.parse import urlsplit
 
+from app.core import dates, urls
 from app.core.redact import redact
 
 from . import language, names, rank
@@ -103,9 +103,7 @@ class Researcher:
         self._emit("progress", (source, redact(text)))
 
     def _fact(self, fact: FoundFact) -> None:
-        published = fact.published
-        if published and len(published) > 10 and published[4:5] == "-":
-            published = published[:10]
+        published = dates.day(fact.published) or fact.published  # a timestamp to its day; other text kept
         snapshot = fact.snapshot and replace(fact.snapshot, quote=redact(fact.snapshot.quote),
                                              url=redact(fact.snapshot.url))
         fact = replace(fact, text=redact(fact.text), source_url=redact(fact.source_url),
@@ -345,7 +343,7 @@ class Researcher:
                 scored = rank.score(headline, firm, language.detect(headline, page.lang), "headline")
                 if scored.score >= rank.SHOW_AT or single:
                     facts.append(FoundFact("site", headline, page.url, title,
-                                           (article.get("datePublished") or "")[:10] or None, page.lang,
+                                           dates.day(article.get("datePublished")), page.lang,
                                            score=scored.score))
         if len(facts) < STRUCTURE_BELOW:
             # A page that says little in sentences often says what the company does in its title, main
@@ -378,7 +376,7 @@ class Researcher:
         apart, and order the site's facts by usefulness and date."""
         if self._site_named is False and self.result.pages:
             name = self.options.name.strip()
-            host = urlsplit(self.result.company["website"] or "").hostname or "this site"
+            host = urls.host(self.result.company["website"] or "") or "this site"
             read = "The pages read so far" if self.cancel.is_set() else f"This site ({host})"
             self._error(ResearchError("site", self.result.company["website"] or "", "wrong-site",
                                       f"{read} does not mention {name}: check that it is {name}'s website. "
@@ -506,9 +504,10 @@ def more_pages(links: tuple[str, ...], chosen: set[str], room: int) -> list[str]
     then the rest in page order; never small print, accounts or carts."""
     if room <= 0:
         return []
-    usable = [u for u in links if u not in chosen and not _NEVER.search(urlsplit(u).path + urlsplit(u).query)
-              and not _HOME_AGAIN.match(urlsplit(u).path)]
-    usable.sort(key=lambda u: (not _WORTH_A_LOOK.search(urlsplit(u).path), urlsplit(u).path.count("/")))
+    parts = {u: urls.split(u) for u in links}
+    usable = [u for u in links if u not in chosen and parts[u] and not _NEVER.search(parts[u].path + parts[u].query)
+              and not _HOME_AGAIN.match(parts[u].path)]
+    usable.sort(key=lambda u: (not _WORTH_A_LOOK.search(parts[u].path), parts[u].path.count("/")))
     return usable[:room]
 
 
@@ -529,7 +528,8 @@ def _organization_facts(org: dict | None, name: str | None) -> list[tuple[str, f
     org = {k: str(v).strip().rstrip(".") if isinstance(v, str) else v for k, v in org.items()}
     out = []
     if org.get("foundingDate"):
-        out.append((f"{who} was founded in {str(org['foundingDate'])[:10]}.", 7.0))
+        founded = str(org["foundingDate"])
+        out.append((f"{who} was founded in {dates.day(founded) or founded}.", 7.0))
     if org.get("numberOfEmployees"):
         out.append((f"{who} has about {org['numberOfEmployees']} employees.", 7.0))
     if org.get("address"):

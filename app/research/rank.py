@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.core import dates
+
 from .names import Company, norm
 from .sentences import words
 
@@ -630,8 +632,8 @@ def phrase_rejected(phrase: str) -> str | None:
 def recency(published: str | None, today=None) -> float:
     """A dated item's score (news, feeds, filings, job openings): fresh news is the best reason to write
     (a month: as good as the site's own description); a year-old item is as good as an ordinary fact."""
-    try:
-        age = ((today or date.today()) - date.fromisoformat((published or "")[:10])).days
-    except ValueError:
+    day = dates.to_date(published)
+    if day is None:
         return SHOW_AT
+    age = ((today or date.today()) - day).days
     return 10.0 if age <= 30 else 8.0 if age <= 90 else 6.0 if age <= 365 else SHOW_AT

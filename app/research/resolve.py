@@ -7,7 +7,7 @@ we say we could not find the site.
 """
 from __future__ import annotations
 
-import re
+from app.core import tokens
 
 from .errors import FetchError
 from .fetcher import Fetcher
@@ -18,16 +18,16 @@ LEGAL_WORDS = frozenset("inc incorporated llc ltd limited corp corporation co co
 
 
 def name_tokens(name: str) -> list[str]:
-    words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " "))
+    words = tokens.ASCII_ALNUM_RE.findall(name.lower().replace("&", " "))
     return [w for w in words if w not in LEGAL_WORDS]
 
 
 def candidate_sites(name: str, limit: int = 4) -> list[str]:
-    tokens = name_tokens(name)
-    if not tokens:
+    wanted = name_tokens(name)
+    if not wanted:
         return []
-    joined, dashed = "".join(tokens), "-".join(tokens)
-    guesses = [f"https://www.{joined}.com/", f"https://www.{dashed}.com/", f"https://www.{tokens[0]}.com/"]
+    joined, dashed = "".join(wanted), "-".join(wanted)
+    guesses = [f"https://www.{joined}.com/", f"https://www.{dashed}.com/", f"https://www.{wanted[0]}.com/"]
     return list(dict.fromkeys(guesses))[:limit]
 
 
@@ -36,9 +36,9 @@ def page_is_company(body: bytes, charset: str | None, name: str) -> bool:
     Organization name (one-word names need the whole word)."""
     meta = extract_metadata(None, soup=parse_html(body, encoding=charset))
     said = " ".join(x for x in (meta.title, meta.site_name, (meta.organization or {}).get("name")) if x)
-    words = set(re.findall(r"[a-z0-9]+", said.lower()))
-    tokens = name_tokens(name)
-    return bool(tokens) and all(t in words for t in tokens)
+    words = set(tokens.ASCII_ALNUM_RE.findall(said.lower()))
+    wanted = name_tokens(name)
+    return bool(wanted) and all(t in words for t in wanted)
 
 
 def resolve_site(fetcher: Fetcher, name: str, candidates: list[str] | None = None) -> str | None:

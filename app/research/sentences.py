@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
+from app.core import tokens
+
 MAX_WORDS = 45  # longer sentences are cut at a clause boundary (see trim), never in mid-clause
 
 # A sentence ends at . ! ? (and the ellipsis) before white space and an opener, or at the full stops
 # of scripts that need no space after them (CJK, Devanagari, Arabic, Armenian, Ethiopic).
 _END_RE = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[^\W_a-z])|(?<=[。！？｡।؟։።])\s*"
                      r"|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]+[\s,])")  # "antiques.Today, we": a space lost
-_WORD_RE = re.compile(r"[^\W_][\w'’&.-]*")
 # Words after a full stop that almost always start a new sentence, even after "U.S." or "Inc.".
 _OPENERS = frozenset("""a an all also as at but by each every for from he her his however if in it its many
 more most my no now on once our over she since so some that the their there these they this those though
@@ -130,7 +131,8 @@ def _clean(sentence: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD_RE.findall(text)
+    """A sentence's words, "AT&T" and "U.S." whole (tokens.DOTTED_WORD_RE)."""
+    return tokens.DOTTED_WORD_RE.findall(text)
 
 
 # Clause boundaries to cut a long sentence at, best first.

@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from app.core import tokens
+
 from . import language, names, rank
 from .blocks import Block
 from .sentences import split_sentences, trim
 
-_WORD_RE = re.compile(r"[\w'’-]+")
 # Sentences ranked per page: what a company says about itself sits near the top of its pages, and a
 # book-length page must not cost a second of scoring.
 MAX_SENTENCES = 250
@@ -32,7 +33,7 @@ class Snippet:
 
 def key(text: str) -> frozenset[str]:
     """What two near-identical sentences share: their longer words."""
-    return frozenset(w.lower() for w in _WORD_RE.findall(text) if len(w) > 3)
+    return frozenset(w.lower() for w in tokens.WORD_RE.findall(text) if len(w) > 3)
 
 
 def is_repeat(text_key: frozenset[str], seen: Iterable[frozenset[str]]) -> bool:

@@ -208,10 +208,10 @@ def test_the_bundled_families_compile_and_no_guilt_pattern_is_tried_at_every_wor
 
 def test_patterns_compile_when_first_needed():
     matcher = FamilyMatcher({"patterns": ["did you see my note", "have you read my note"]})
-    assert all(p._rx is None for p in matcher.patterns)  # loading the pack compiles nothing
+    assert not any(p.compiled for p in matcher.patterns)  # loading the pack compiles nothing
     a = Analysis("Did you see my note?", "follow-up", [], None, None, TODAY)
     a.find_phrases(matcher, (0, len(a.text)))
-    assert [p._rx is not None for p in matcher.patterns] == [True, False]
+    assert [p.compiled for p in matcher.patterns] == [True, False]
 
 
 def test_a_table_of_single_words_is_also_a_set():

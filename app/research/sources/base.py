@@ -16,7 +16,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urlsplit
+
+from app.core import urls
 
 from .. import names
 from ..facts import FoundFact
@@ -82,15 +83,10 @@ def plain(value) -> str:
     return " ".join(text.split())
 
 
-def link(value) -> str:
-    """An http(s) link to cite, or nothing: a fact must point at a page the rep can open."""
-    url = value.strip() if isinstance(value, str) else ""
-    parts = urlsplit(url)
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
-
-
-def domain(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+# An http(s) link to cite, or nothing: a fact must point at a page the rep can open.
+link = urls.web_url
+# The site a link is on, "www." aside ("news.example" of https://www.news.example/a).
+domain = urls.site
 
 
 __all__ = ["Board", "FoundFact", "SourceContext", "domain", "link", "names_company", "plain"]

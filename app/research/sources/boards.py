@@ -9,7 +9,9 @@ from __future__ import annotations
 import itertools
 import re
 from typing import Iterable
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote
+
+from app.core import urls
 
 from .base import Board
 
@@ -42,12 +44,12 @@ def detect(tree, page_url: str = "") -> list[Board]:
     return detect_urls(found, page_url)
 
 
-def detect_urls(urls: Iterable[str], found_on: str = "") -> list[Board]:
+def detect_urls(addresses: Iterable[str], found_on: str = "") -> list[Board]:
     """The boards these addresses point at (relative ones read against found_on), each once."""
     boards: list[Board] = []
     seen: set[tuple[str, str]] = set()
-    for url in urls:
-        board = board_from_url(urljoin(found_on, url) if found_on else url, found_on)
+    for url in addresses:
+        board = board_from_url(urls.join(found_on, url) if found_on else url, found_on)
         if board and (board.ats, board.token.lower()) not in seen:
             seen.add((board.ats, board.token.lower()))
             boards.append(board)
@@ -56,13 +58,10 @@ def detect_urls(urls: Iterable[str], found_on: str = "") -> list[Board]:
 
 def board_from_url(url: str, found_on: str = "") -> Board | None:
     """The board one address belongs to, or None."""
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-    except ValueError:
+    parts = urls.split(url.strip())
+    if parts is None or parts.scheme.lower() not in (*urls.WEB_SCHEMES, ""):
         return None
-    if parts.scheme.lower() not in ("http", "https", ""):
-        return None
+    host = urls.host(url.strip())
     segments = [unquote(s) for s in parts.path.split("/") if s]
     first = segments[0] if segments else ""
     ats, token = None, None

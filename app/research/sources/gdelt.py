@@ -11,9 +11,10 @@ What its documentation and behaviour ask of a client:
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from html import unescape
 from urllib.parse import quote_plus
+
+from app.core import dates
 
 from ..errors import FetchError
 from ..facts import FoundFact
@@ -39,7 +40,7 @@ def items(body: bytes, url: str) -> list[NewsItem]:
         title, where = plain(a.get("title")), link(a.get("url"))
         if title and where:
             out.append(NewsItem(title, "", where, plain(a.get("domain")) or domain(where), None,
-                                seen=_seen(a.get("seendate"))))
+                                seen=dates.day(a.get("seendate"))))  # "20261103T101500Z": when GDELT saw it
     return out
 
 
@@ -50,13 +51,3 @@ def _read(body: bytes, url: str) -> dict:
         said = " ".join(unescape(re.sub(r"<[^>]{0,300}>", " ", text)).split())[:300]
         raise FetchError("http-status", url, f"GDELT said: {said}" if said else "GDELT sent an empty answer.")
     return json_object(body, url, "GDELT", lenient=True)
-
-
-def _seen(value) -> str | None:
-    """"20261103T101500Z" -> "2026-11-03" (when GDELT saw the URL)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.strptime(value[:8], "%Y%m%d").date().isoformat()
-    except ValueError:
-        return None

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
+from app.core import dates
+
 from .. import names, rank
 from ..errors import FetchError
 from ..facts import FoundFact
@@ -111,11 +113,7 @@ def title(value) -> str:
 def day(value) -> str | None:
     """An API's date ("2026-11-18T10:55:28-05:00", "2026-11-18 08:08:52 UTC") as YYYY-MM-DD; None when
     it is not one, or an implausible one (a job posted next year)."""
-    match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value) if isinstance(value, str) else None
-    try:
-        found = date.fromisoformat(match.group(1)) if match else None
-    except ValueError:
-        return None
+    found = dates.to_date(value)
     return found.isoformat() if found and _plausible(found) else None
 
 
@@ -188,9 +186,8 @@ def jobposting_facts(postings, company: str, page_url: str) -> list[FoundFact]:
 
 
 def _closing_day(value) -> str | None:
-    # A closing date may lie years ahead: only its form is checked, not its plausibility as a past date.
-    match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value) if isinstance(value, str) else None
-    return match.group(1) if match else None
+    # A closing date may lie years ahead: it is read as a date, not checked for plausibility as a past one.
+    return dates.day(value)
 
 
 def _same_company(a: str, b: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from app.core import dates
 
 from ..errors import FetchError
 from ..facts import FoundFact
@@ -101,16 +101,6 @@ def article_list(data: dict, url: str, label: str) -> list:
     return [a for a in articles if isinstance(a, dict)]
 
 
-def iso_date(value) -> str | None:
-    """"2026-11-03T10:00:00Z" -> "2026-11-03"; anything else -> None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        return None
-
-
 def common_articles(data: dict, url: str, label: str) -> list[NewsItem]:
     """NewsAPI and GNews answer in one shape: {"articles": [{title, description, url, publishedAt,
     source: {name, ...}}]}."""
@@ -122,5 +112,5 @@ def common_articles(data: dict, url: str, label: str) -> list[NewsItem]:
         publication = a.get("source")
         publication = plain(publication.get("name")) if isinstance(publication, dict) else ""
         items.append(NewsItem(title, plain(a.get("description")), where, publication or domain(where),
-                              iso_date(a.get("publishedAt"))))
+                              dates.day(a.get("publishedAt"))))
     return items

@@ -16,9 +16,10 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
+from app.core import dates, urls
 from app.core.paths import cache_dir
 
 from .. import names, rank
@@ -303,8 +304,7 @@ def _choose(ctx: SourceContext, matches: list[Filer], headers: dict):
 
 
 def _web(value) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    return text if "://" in text or not text else "https://" + text
+    return urls.with_scheme(value) if isinstance(value, str) else ""
 
 
 def _same_site(a: str, b: str) -> bool:
@@ -363,11 +363,10 @@ def _rows(recent: dict) -> list[dict]:
         row = {k: recent[k][i] if k in recent else "" for k in (*_RECENT_LISTS, "reportDate", "items")}
         if not all(isinstance(v, str) for v in row.values()) or not _ACCESSION.fullmatch(accession):
             continue
-        try:
-            row["filingDate"] = date.fromisoformat(row["filingDate"])
-            row["reportDate"] = date.fromisoformat(row["reportDate"]).isoformat() if row["reportDate"] else ""
-        except ValueError:
+        filed, report = dates.to_date(row["filingDate"]), dates.day(row["reportDate"])
+        if filed is None or (row["reportDate"] and report is None):
             continue
+        row["filingDate"], row["reportDate"] = filed, report or ""
         rows.append(row)
     return rows
 
