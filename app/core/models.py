@@ -32,6 +32,7 @@ class Prospect:
     created_at: str = ""
     status_reason: str = ""
     follow_up_due: str | None = None  # of the last message sent, while waiting for a reply
+    email: str = ""  # the contact's address, checked for its shape (last: older positional constructors still work)
 
     def shown_status(self, today: str) -> str:
         """The status a rep needs: "follow-up due" once the last message's follow-up date has come."""
@@ -99,3 +100,17 @@ class Touch:
     overrides: tuple[str, ...] = field(default_factory=tuple)
     sent_at: str = ""
     follow_up_due: str | None = None
+
+
+# What a prospect's timeline shows, one kind per source of events (the UI picks an icon by kind).
+TIMELINE_KINDS = ("added", "fact", "note", "sent", "status", "follow-up-due")
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One line of a prospect's history: when (ISO date or time), what kind, what the rep reads, and the id
+    of what it is about (the prospect, fact, touch or status change; None when there is nothing to open)."""
+    when: str
+    kind: str
+    text: str
+    ref_id: int | None = None

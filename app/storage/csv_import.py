@@ -1,7 +1,7 @@
 """Prospects from a CSV file: headers matched loosely, a preview first, bad rows reported, no duplicates.
 
 Spreadsheets export every dialect there is: comma, semicolon or tab; a UTF-8 BOM or Windows-1252;
-"Company Name" or "Account". We read what we can, say exactly which lines we skipped and why,
+"Company Name" or "Account", "E-mail" or "Work Email". We read what we can, say exactly which lines we skipped and why,
 and never import the same prospect twice.
 """
 from __future__ import annotations
@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core import encodings
 from app.core.errors import InputError
+from app.core.fields import email_input
 from app.core.text import MAX_NOTE_CHARS
 from app.core.validate import note_input, prospect_input
 
@@ -41,6 +43,8 @@ COLUMNS = {
     "first": ("firstname", "first", "givenname"),
     "last": ("lastname", "last", "surname", "familyname"),
     "role": ("role", "title", "jobtitle", "position", "jobrole"),
+    "email": ("email", "emailaddress", "workemail", "workemailaddress", "contactemail", "contactemailaddress",
+              "businessemail", "primaryemail", "mail", "emailaddr"),
     "notes": ("notes", "note", "comments", "comment", "research", "description"),
 }
 
@@ -53,6 +57,7 @@ class RowPlan:
     contact: str
     role: str
     notes: str
+    email: str = ""
 
 
 @dataclass
@@ -140,12 +145,9 @@ def _normal(header: str) -> str:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
-        try:
-            return data.decode(encoding), encoding.replace("-sig", "")
-        except UnicodeDecodeError:
-            continue
-    return data.decode("cp1252", "replace"), "windows-1252"
+    """The file as text and the encoding read (UTF-8 or UTF-16 by their marks, else Windows' cp1252)."""
+    text, encoding = encodings.decode(data)
+    return text, encoding.removesuffix("-le").removesuffix("-be")
 
 
 def _dialect(sample: str) -> str:
@@ -216,6 +218,7 @@ def plan_import(path: Path, repo: WorkspaceRepo) -> ImportPlan:
         contact = cell(row, "contact") or " ".join(x for x in (cell(row, "first"), cell(row, "last")) if x)
         try:
             data_in = prospect_input(cell(row, "company"), cell(row, "website"), contact, cell(row, "role"))
+            email = email_input(cell(row, "email"))
             notes = cell(row, "notes")
             if notes:
                 note_input(notes)
@@ -227,7 +230,8 @@ def plan_import(path: Path, repo: WorkspaceRepo) -> ImportPlan:
             plan.duplicates.append((line, data_in.company))
             continue
         seen.add(key)
-        plan.rows.append(RowPlan(line, data_in.company, data_in.website, data_in.contact_name, data_in.role, notes))
+        plan.rows.append(RowPlan(line, data_in.company, data_in.website, data_in.contact_name, data_in.role, notes,
+                                 email))
     return plan
 
 
@@ -235,7 +239,7 @@ def apply_import(plan: ImportPlan, repo: WorkspaceRepo) -> int:
     """Write the planned rows in one transaction; returns how many prospects were added."""
     with repo.transaction():
         for row in plan.rows:
-            p = repo.add_prospect(row.company, row.website, row.contact, row.role)
+            p = repo.add_prospect(row.company, row.website, row.contact, row.role, row.email)
             if row.notes:
                 repo.add_note(p.id, row.notes)
     return len(plan.rows)

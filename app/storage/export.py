@@ -5,8 +5,8 @@ import csv
 import io
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from app.core import dates, urls
 from app.core.models import Fact, Prospect
 
 from .repo import WorkspaceRepo
@@ -14,9 +14,10 @@ from .safe_files import refuse_workspace, require_folder, write_atomically
 
 KIND_TITLES = (("news", "News"), ("hiring", "Hiring"), ("filing", "Filings"), ("feed", "From their feeds"),
                ("site", "From their website"), ("note", "Your notes"))
-# The snapshot's columns come last: a spreadsheet built on the older columns still finds them where they were.
+# New columns go last (the snapshot's, then the contact's e-mail): a spreadsheet built on the older columns still
+# finds them where they were.
 CSV_FIELDS = ("prospect_id", "company", "fact_id", "kind", "text", "source_title", "source_url", "published",
-              "retrieved_at", "pinned", "quote", "quote_url", "quote_retrieved_at", "quote_sha256")
+              "retrieved_at", "pinned", "quote", "quote_url", "quote_retrieved_at", "quote_sha256", "email")
 
 
 def _md(text: str) -> str:
@@ -33,7 +34,7 @@ def _md_source(title: str, url: str) -> str:
     Markdown file would run or open something on the reader's machine."""
     if not url:
         return ""
-    if urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+    if urls.is_web_url(url.strip()):
         return f" ([{_md(title or url)}]({_md_url(url.strip())}))"
     return f" (source: {_md(title)})" if title else ""
 
@@ -41,8 +42,8 @@ def _md_source(title: str, url: str) -> str:
 def _md_snapshot(fact: Fact) -> str:
     """Where a quoted fact's sentences were read: the quote, the page, when, and the text's hash."""
     url = (fact.quote_url or "").strip()
-    if urlsplit(url).scheme.lower() in ("http", "https"):
-        where = f"[{_md(urlsplit(url).hostname or url)}]({_md_url(url)})"
+    if urls.is_web_url(url):
+        where = f"[{_md(urls.host(url) or url)}]({_md_url(url)})"
     else:
         where = _md(url) or "the source"
     return (f"Quoted from {where} on {_md(fact.quote_retrieved_at or '')}: “{_md(fact.quote or '')}” "
@@ -57,8 +58,8 @@ def to_markdown(repo: WorkspaceRepo, prospect_id: int | None = None) -> str:
     out = []
     for p in _prospects(repo, prospect_id):
         out.append(f"# {_md(p.company)}\n")
-        details = [("Website", p.website), ("Contact", p.contact_name), ("Role", p.role), ("Status", p.status),
-                   ("Why", p.status_reason)]
+        details = [("Website", p.website), ("Contact", p.contact_name), ("Role", p.role), ("E-mail", p.email),
+                   ("Status", p.status), ("Why", p.status_reason)]
         out += [f"- {label}: {_md(value)}" for label, value in details if value]
         facts = repo.list_facts(p.id)
         for kind, title in KIND_TITLES:
@@ -68,7 +69,7 @@ def to_markdown(repo: WorkspaceRepo, prospect_id: int | None = None) -> str:
             out.append(f"\n## {title}\n")
             for f in group:
                 cite = _md_source(f.source_title, f.source_url)
-                date = f", {f.published[:10]}" if f.published else ""
+                date = f", {dates.day(f.published) or f.published}" if f.published else ""
                 out.append(f"- {_md(f.text)}{cite}{date} [^{f.id}]")
                 if f.quote:
                     out.append(f"  - {_md_snapshot(f)}")
@@ -79,7 +80,7 @@ def to_markdown(repo: WorkspaceRepo, prospect_id: int | None = None) -> str:
                 cited = ", ".join(f"[^{i}]" for i in t.cited_fact_ids) or "no facts"
                 over = f"; copied over {', '.join(t.overrides)}" if t.overrides else ""
                 due = f"; follow up {t.follow_up_due}" if t.follow_up_due else ""
-                out.append(f"- {t.sent_at[:10]} {t.kind}: {_md(t.subject or '(no subject)')} (cited {cited}{over}{due})")
+                out.append(f"- {dates.day(t.sent_at) or t.sent_at} {t.kind}: {_md(t.subject or '(no subject)')} (cited {cited}{over}{due})")
         out.append("\n")
     return "\n".join(out).rstrip() + "\n"
 
@@ -93,7 +94,7 @@ def to_csv(repo: WorkspaceRepo, prospect_id: int | None = None) -> str:
             writer.writerow([_cell(v) for v in (p.id, p.company, f.id, f.kind, f.text, f.source_title, f.source_url,
                                                 f.published or "", f.retrieved_at, int(f.pinned), f.quote or "",
                                                 f.quote_url or "", f.quote_retrieved_at or "",
-                                                f.quote_sha256 or "")])
+                                                f.quote_sha256 or "", p.email)])
     return buffer.getvalue()
 
 

@@ -7,17 +7,21 @@ import json
 import re
 import sqlite3
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from app.core.dates import add_business_days, now_iso
 from app.core.errors import InputError, StoreBusy
-from app.core.models import EMAIL_KINDS, FACT_KINDS, MESSAGE_KINDS, PROSPECT_STATUSES, Draft, Fact, Prospect, Touch
-from app.core.text import MAX_NOTE_CHARS, sanitize
+from app.core.models import (
+    EMAIL_KINDS, FACT_KINDS, MESSAGE_KINDS, PROSPECT_STATUSES, Draft, Fact, Prospect, TimelineEvent, Touch,
+)
+from app.core.text import CITATION_RE, MAX_NOTE_CHARS, sanitize
 from app.core.validate import note_input, prospect_input
 
-from . import database
+from . import database, history
+from .duplicates import company_key, website_host
+from app.core.fields import email_input, published_input, source_title_input, source_url_input
 
 if TYPE_CHECKING:
     from app.research.facts import Snapshot
@@ -61,16 +65,21 @@ def _prospect(row: sqlite3.Row) -> Prospect:
         id=row["id"], company=row["company"], website=row["website"], contact_name=row["contact_name"],
         role=row["role"], status=row["status"], created_at=row["created_at"], status_reason=row["status_reason"],
         follow_up_due=row["due"] if "due" in keys and row["status"] == "contacted" else None,
+        email=row["email"],
     )
 
 
 # The follow-up date of the last email sent: a call or a LinkedIn note afterwards is a touch, but the email
-# still waits for its reply (and a voicemail points to an email, it doesn't replace one).
+# still waits for its reply (and a voicemail points to an email, it doesn't replace one). "Last" by when it was
+# sent, as the sent log is listed: after a merge the two logs' ids interleave, and the later send's date wins.
 _EMAIL_KINDS_SQL = ", ".join(f"'{k}'" for k in EMAIL_KINDS)
 _PROSPECT_SELECT = (
     "SELECT p.*, (SELECT t.follow_up_due FROM touches t WHERE t.prospect_id = p.id"
-    f" AND t.kind IN ({_EMAIL_KINDS_SQL}) ORDER BY t.id DESC LIMIT 1) AS due FROM prospects p"
+    f" AND t.kind IN ({_EMAIL_KINDS_SQL}) ORDER BY t.sent_at DESC, t.id DESC LIMIT 1) AS due FROM prospects p"
 )
+# What a merge keeps of a duplicate fact's source and snapshot: keep's own, else the other's.
+_FILLED_FACT_FIELDS = ("source_url", "source_title", "published", "lang", "score")
+_SNAPSHOT_FIELDS = ("quote", "quote_url", "quote_retrieved_at", "quote_sha256")
 
 
 def _fact(row: sqlite3.Row) -> Fact:
@@ -151,13 +160,43 @@ class WorkspaceRepo:
         return _prospect(row)
 
     @_writes
-    def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "") -> Prospect:
+    def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "",
+                     email: str = "") -> Prospect:
+        """A new prospect (it may be a duplicate: the UI asks find_duplicates first). InputError for a bad field."""
         data = prospect_input(company, website, contact_name, role)
+        address = email_input(email)
         cur = self.conn.execute(
-            "INSERT INTO prospects (company, website, contact_name, role, created_at) VALUES (?, ?, ?, ?, ?)",
-            (data.company, data.website, data.contact_name, data.role, now_iso()),
+            "INSERT INTO prospects (company, website, contact_name, role, email, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (data.company, data.website, data.contact_name, data.role, address, now_iso()),
         )
         return self.get_prospect(cur.lastrowid)
+
+    @_writes
+    def update_prospect(self, prospect_id: int, company: str, website: str, contact_name: str, role: str,
+                        email: str) -> Prospect:
+        """The rep's edit of a prospect's details, every field as the form shows it ("" clears one).
+        InputError (nothing written) for an empty company, a website that is not http(s), a malformed e-mail."""
+        self.get_prospect(prospect_id)
+        data = prospect_input(company, website, contact_name, role)
+        address = email_input(email)
+        self.conn.execute(
+            "UPDATE prospects SET company = ?, website = ?, contact_name = ?, role = ?, email = ? WHERE id = ?",
+            (data.company, data.website, data.contact_name, data.role, address, prospect_id),
+        )
+        return self.get_prospect(prospect_id)
+
+    def find_duplicates(self, company: str, website: str = "", exclude_id: int | None = None) -> list[Prospect]:
+        """Prospects that look like the same company: the same name (case, punctuation, accents and legal endings
+        such as Inc, LLC, GmbH aside) or a website at the same host ("www." and http/https aside). Oldest first."""
+        key, host = company_key(company), website_host(website)
+        if not key and not host:
+            return []
+        # Every name is compared in Python: the key needs Unicode folding SQL can't do portably. A few
+        # thousand prospects take milliseconds; the rep asks once per prospect added.
+        ids = {row["id"] for row in self.conn.execute("SELECT id, company, website FROM prospects")
+               if row["id"] != exclude_id and ((key and company_key(row["company"]) == key)
+                                               or (host and website_host(row["website"]) == host))}
+        return sorted(self.prospects_by_id(ids), key=lambda p: p.id)
 
     def prospects_by_id(self, ids: set[int]) -> list[Prospect]:
         if not ids:
@@ -169,14 +208,129 @@ class WorkspaceRepo:
     def set_status(self, prospect_id: int, status: str, reason: str = "") -> Prospect:
         if status not in PROSPECT_STATUSES:
             raise InputError(f"Unknown status {status!r}; use one of {', '.join(PROSPECT_STATUSES)}.")
-        self.get_prospect(prospect_id)
+        before = self.get_prospect(prospect_id)
         if status == "disqualified" and not reason.strip():
             raise InputError("Say why you are disqualifying this prospect (e.g. 'no budget until 2027').")
-        self.conn.execute(
-            "UPDATE prospects SET status = ?, status_reason = ?, status_changed_at = ? WHERE id = ?",
-            (status, reason.strip(), now_iso(), prospect_id),
-        )
+        self._change_status(before, status, reason.strip())
         return self.get_prospect(prospect_id)
+
+    def _change_status(self, before: Prospect, status: str, reason: str, chosen: bool = True) -> None:
+        """Set a status; one the rep chose is kept in the prospect's history (prospect_events), which the timeline
+        shows and undoing a send reads. The same status and reason again is no change."""
+        if (status, reason) == (before.status, before.status_reason):
+            return
+        stamp = now_iso()
+        self.conn.execute("UPDATE prospects SET status = ?, status_reason = ?, status_changed_at = ? WHERE id = ?",
+                          (status, reason, stamp, before.id))
+        if chosen:
+            self.conn.execute("INSERT INTO prospect_events (prospect_id, at, status, previous, reason)"
+                              " VALUES (?, ?, ?, ?, ?)", (before.id, stamp, status, before.status, reason))
+
+    @_writes
+    def reopen_prospect(self, prospect_id: int) -> Prospect:
+        """Undo a disqualification: back to what the sent log says ('contacted' if anything was sent, with the
+        last email's follow-up date; else 'new'), the reason cleared. InputError if it isn't disqualified."""
+        before = self.get_prospect(prospect_id)
+        if before.status != "disqualified":
+            raise InputError(f"{before.company} is not disqualified (it is {before.status}), so there is nothing to "
+                             "reopen.")
+        sent = self.conn.execute("SELECT 1 FROM touches WHERE prospect_id = ? LIMIT 1", (prospect_id,)).fetchone()
+        self._change_status(before, "contacted" if sent else "new", "")
+        return self.get_prospect(prospect_id)
+
+    @_writes
+    def delete_prospect(self, prospect_id: int) -> Prospect:
+        """Delete a prospect with everything kept for it: facts (and their search entries), drafts, the sent log,
+        its research-queue row and status history. Returns the prospect as it was. InputError for an unknown id."""
+        gone = self.get_prospect(prospect_id)
+        # The tables cascade, but only on a connection with foreign keys on (any tool's, PostgreSQL's later):
+        # deleting each row here holds everywhere. Deleting facts row by row fires the search-index trigger.
+        for table in ("facts", "drafts", "touches", "research_queue", "prospect_events"):
+            self.conn.execute(f"DELETE FROM {table} WHERE prospect_id = ?", (prospect_id,))
+        self.conn.execute("DELETE FROM prospects WHERE id = ?", (prospect_id,))
+        return gone
+
+    @_writes
+    def merge_prospects(self, keep_id: int, other_id: int) -> Prospect:
+        """Fold other into keep and delete other, in one transaction (on any failure nothing changes).
+
+        keep gets other's facts (a fact keep already has is kept once: pinned if either was, with the rep's
+        edited wording, keep's source unless it had none), sent log, status history, research-queue row (when keep
+        has none, or other's still waits and keep's has finished) and draft (when keep has none, else other's is
+        dropped and self.notices says so); keep's empty website, contact, role and e-mail are filled from other's.
+        The status furthest along wins (history.merged_status); the follow-up date is the later send's.
+        InputError: the same id twice, an unknown id, or other being researched right now."""
+        if keep_id == other_id:
+            raise InputError("A prospect can't be merged with itself: choose the duplicate to fold into it.")
+        keep, other = self.get_prospect(keep_id), self.get_prospect(other_id)
+        queued = {r["prospect_id"]: r["state"] for r in self.conn.execute(
+            "SELECT prospect_id, state FROM research_queue WHERE prospect_id IN (?, ?)", (keep_id, other_id))}
+        if queued.get(other_id) == "running":
+            raise InputError(f"{other.company} is being researched right now. Wait for it to finish (or cancel the "
+                             "research), then merge.")
+        remap = self._merge_facts(keep_id, other_id)
+        for row in self.conn.execute("SELECT id, text, cited_fact_ids FROM touches WHERE prospect_id = ?",
+                                     (other_id,)).fetchall():
+            cited = [remap.get(i, i) for i in json.loads(row["cited_fact_ids"])]
+            self.conn.execute("UPDATE touches SET prospect_id = ?, text = ?, cited_fact_ids = ? WHERE id = ?",
+                              (keep_id, _renumber(row["text"], remap), json.dumps(cited), row["id"]))
+        self._merge_draft(keep, other, remap)
+        if other_id in queued and (keep_id not in queued or (queued[keep_id] in ("done", "failed", "cancelled")
+                                                             and queued[other_id] == "queued")):
+            self.conn.execute("DELETE FROM research_queue WHERE prospect_id = ?", (keep_id,))
+            self.conn.execute("UPDATE research_queue SET prospect_id = ? WHERE prospect_id = ?", (keep_id, other_id))
+        self.conn.execute("UPDATE prospect_events SET prospect_id = ? WHERE prospect_id = ?", (keep_id, other_id))
+        self.conn.execute(
+            "UPDATE prospects SET website = ?, contact_name = ?, role = ?, email = ? WHERE id = ?",
+            (keep.website or other.website, keep.contact_name or other.contact_name, keep.role or other.role,
+             keep.email or other.email, keep_id))
+        status = history.merged_status(keep.status, other.status)
+        reason = (keep.status_reason or other.status_reason) if status == "disqualified" else ""
+        # Other's status history came along and explains a status taken from it; only reopening a disqualified
+        # keep is news the timeline must show.
+        self._change_status(keep, status, reason, chosen=keep.status == "disqualified")
+        self.delete_prospect(other_id)
+        return self.get_prospect(keep_id)
+
+    def _merge_facts(self, keep_id: int, other_id: int) -> dict[int, int]:
+        """Move other's facts to keep; a fact keep already has (same text) is folded into keep's. Returns
+        {other's fact id: keep's} for the folded ones, whose citations must follow them."""
+        mine = {r["content_hash"]: r for r in self.conn.execute("SELECT * FROM facts WHERE prospect_id = ?",
+                                                                (keep_id,))}
+        remap: dict[int, int] = {}
+        for theirs in self.conn.execute("SELECT * FROM facts WHERE prospect_id = ?", (other_id,)).fetchall():
+            ours = mine.get(theirs["content_hash"])
+            if ours is None:
+                self.conn.execute("UPDATE facts SET prospect_id = ? WHERE id = ?", (keep_id, theirs["id"]))
+                continue
+            # The same words, case and spacing aside: the rep's edited wording wins (the later edit if both).
+            wording = theirs if (theirs["edited_at"] or "") > (ours["edited_at"] or "") else ours
+            values = {
+                "text": wording["text"], "edited_at": wording["edited_at"],
+                "pinned": int(ours["pinned"] or theirs["pinned"]),
+                "discarded": int(ours["discarded"] and theirs["discarded"]),
+                "retrieved_at": max(ours["retrieved_at"], theirs["retrieved_at"]),
+                **{f: ours[f] if ours[f] not in (None, "") else theirs[f] for f in _FILLED_FACT_FIELDS},
+                **{f: (ours if ours["quote"] else theirs)[f] for f in _SNAPSHOT_FIELDS},  # a snapshot is whole
+            }
+            self.conn.execute("DELETE FROM facts WHERE id = ?", (theirs["id"],))
+            self.conn.execute(f"UPDATE facts SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                              (*values.values(), ours["id"]))
+            remap[theirs["id"]] = ours["id"]
+        return remap
+
+    def _merge_draft(self, keep: Prospect, other: Prospect, remap: dict[int, int]) -> None:
+        theirs = self.get_draft(other.id)
+        if theirs is None or not (theirs.subject.strip() or theirs.body.strip()):
+            return
+        ours = self.get_draft(keep.id)
+        if ours is not None and (ours.subject.strip() or ours.body.strip()):
+            self.notices.append(f"The draft written for {other.company} ({theirs.subject or 'no subject'}) was not "
+                                f"kept: {keep.company} already had one.")
+            return
+        self.conn.execute("DELETE FROM drafts WHERE prospect_id = ?", (keep.id,))
+        self.conn.execute("UPDATE drafts SET prospect_id = ?, body = ? WHERE prospect_id = ?",
+                          (keep.id, _renumber(theirs.body, remap), other.id))
 
     # -- facts -------------------------------------------------------------------
     @_writes
@@ -268,17 +422,33 @@ class WorkspaceRepo:
         return self.get_fact(fact_id)
 
     @_writes
-    def edit_fact(self, fact_id: int, text: str) -> Fact:
-        """The rep's correction of a fact's wording; its source stays."""
-        data = note_input(text)
+    def edit_fact(self, fact_id: int, text: str | None = None, published: str | None = None,
+                  source_url: str | None = None, source_title: str | None = None) -> Fact:
+        """The rep's correction of a fact: None leaves a field as it is, "" clears published, source_url or
+        source_title. published is YYYY-MM-DD, not after today; source_url is http(s). InputError (nothing
+        written) for an empty text, one another fact of the prospect already says, a bad date or address."""
         fact = self.get_fact(fact_id)
-        digest = content_hash(data.text)
-        clash = self.conn.execute("SELECT id FROM facts WHERE prospect_id = ? AND content_hash = ? AND id != ?",
-                                  (fact.prospect_id, digest, fact_id)).fetchone()
-        if clash:
-            raise InputError(f"Fact [^{clash['id']}] already says that.")
-        self.conn.execute("UPDATE facts SET text = ?, content_hash = ?, edited_at = ? WHERE id = ?",
-                          (data.text, digest, now_iso(), fact_id))
+        changes: dict[str, object] = {}
+        if text is not None:
+            data = note_input(text)
+            digest = content_hash(data.text)
+            clash = self.conn.execute("SELECT id FROM facts WHERE prospect_id = ? AND content_hash = ? AND id != ?",
+                                      (fact.prospect_id, digest, fact_id)).fetchone()
+            if clash:
+                raise InputError(f"Fact [^{clash['id']}] already says that.")
+            changes.update(text=data.text, content_hash=digest)
+        if published is not None:
+            changes["published"] = published_input(published, date.today())
+        if source_url is not None:
+            changes["source_url"] = source_url_input(source_url)
+        if source_title is not None:
+            changes["source_title"] = source_title_input(source_title)
+        if not changes:
+            return fact
+        changes["edited_at"] = now_iso()
+        # One UPDATE: the search-index trigger (on text and source_title) sees the old and new row once.
+        self.conn.execute(f"UPDATE facts SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
+                          (*changes.values(), fact_id))
         return self.get_fact(fact_id)
 
     @_writes
@@ -343,6 +513,47 @@ class WorkspaceRepo:
         rows = self.conn.execute("SELECT * FROM touches WHERE prospect_id = ? ORDER BY sent_at, id", (prospect_id,))
         return [_touch(r) for r in rows]
 
+    def get_touch(self, touch_id: int) -> Touch:
+        row = self.conn.execute("SELECT * FROM touches WHERE id = ?", (touch_id,)).fetchone()
+        if row is None:
+            raise InputError(f"There is no sent message with id {touch_id} (it may have been taken back already).")
+        return _touch(row)
+
+    @_writes
+    def unlog_touch(self, touch_id: int) -> tuple[Prospect, Touch]:
+        """Take back a logged send, as if it had never been sent: the touch goes, the follow-up date is the
+        remaining last email's, the status is recomputed (history.status_after_unsend). Returns the prospect
+        as it is now and the removed touch (its text can go back into the draft). InputError for an unknown id."""
+        touch = self.get_touch(touch_id)
+        prospect = self.get_prospect(touch.prospect_id)
+        remaining = [history.instant(t.sent_at) for t in self.list_touches(prospect.id) if t.id != touch_id]
+        status = history.status_after_unsend(prospect.status, history.instant(touch.sent_at), remaining,
+                                             self._status_marks(prospect.id))
+        self.conn.execute("DELETE FROM touches WHERE id = ?", (touch_id,))
+        if status != prospect.status:
+            # Not a choice of the rep's, so not in the history: the send it answered is gone from it too.
+            self.conn.execute("UPDATE prospects SET status = ? WHERE id = ?", (status, prospect.id))
+        return self.get_prospect(prospect.id), touch
+
+    def _status_marks(self, prospect_id: int) -> list[history.StatusMark]:
+        """The statuses the rep chose, oldest first."""
+        rows = self.conn.execute("SELECT * FROM prospect_events WHERE prospect_id = ?", (prospect_id,))
+        marks = [history.StatusMark(history.instant(r["at"]), r["status"], r["previous"], r["reason"], r["id"])
+                 for r in rows]
+        return sorted(marks, key=lambda m: (m.at, m.id))
+
+    def timeline(self, prospect_id: int) -> list[TimelineEvent]:
+        """What happened with a prospect, newest first: added, facts found and notes written (discarded ones
+        left out), messages sent, statuses chosen, the follow-up date waiting. InputError for an unknown id."""
+        prospect = self.get_prospect(prospect_id)
+        facts = [_fact(r) for r in self.conn.execute(
+            "SELECT * FROM facts WHERE prospect_id = ? AND NOT discarded ORDER BY id", (prospect_id,))]
+        touches = self.list_touches(prospect_id)
+        # The email the follow-up date is for: the last one sent, in the order _PROSPECT_SELECT reads it.
+        emails = [t for t in touches if t.kind in EMAIL_KINDS]
+        due_touch = emails[-1] if emails and prospect.follow_up_due else None
+        return history.timeline(prospect, facts, touches, self._status_marks(prospect_id), due_touch)
+
     # -- settings (JSON values) ----------------------------------------------------
     def get_setting(self, key: str, default=None):
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
@@ -377,13 +588,23 @@ class WorkspaceRepo:
         data = json.loads(demo_file.read_text(encoding="utf-8"))
         with self.transaction():
             p = data["prospect"]
-            prospect = self.add_prospect(p["company"], p.get("website", ""), p.get("contact", ""), p.get("role", ""))
+            prospect = self.add_prospect(p["company"], p.get("website", ""), p.get("contact", ""), p.get("role", ""),
+                                         p.get("email", ""))
             for fact in data["facts"]:
                 self.add_fact(
                     prospect.id, fact["kind"], fact["text"], fact.get("source_url", ""),
                     fact.get("source_title", ""), fact.get("published"),
                 )
         return prospect
+
+
+def _renumber(text: str, remap: dict[int, int]) -> str:
+    """Citation markers [^old] as [^new]: a merged duplicate fact keeps one id, and the sent log and draft
+    that cited the other must still point at it."""
+    if not remap:
+        return text
+    return CITATION_RE.sub(lambda m: f"[^{remap[int(m.group(1))]}]" if m.group(1).isdigit()
+                           and int(m.group(1)) in remap else m.group(0), text)
 
 
 class _Transaction:

@@ -212,3 +212,28 @@ def test_proper_quotes_still_import_as_before(tmp_path, repo, ending, final_newl
         (7, "Carta", '27" monitors on order'),
         (8, "Dune", f"last{ending}one"),
     ]
+
+
+# 4. An e-mail column with anything in it
+
+def test_hostile_email_cells_are_bad_rows_never_a_crash_or_a_formula(tmp_path, repo):
+    long_address = "a" * 300 + "@acme.example"
+    f = write(tmp_path / "leads.csv", "Company,Work Email\n"
+              'Acme,"=HYPERLINK(""http://evil.example"",""click"")"\n'
+              f"Bolt,{long_address}\n"
+              "Cafe,\"lea@cafe.example\nroy@cafe.example\"\n"
+              "Dune,\x01dune@dune.example\x07\n"
+              "Edge,+edge@edge.example\n")
+    plan = plan_import(f, repo)
+    assert [line for line, _ in plan.errors] == [2, 3, 4]
+    assert "is not an e-mail address" in plan.errors[0][1]
+    assert "too long (313 characters" in plan.errors[1][1] and long_address not in plan.errors[1][1]
+    assert "holds more than one e-mail address" in plan.errors[2][1]  # two addresses on two lines of one cell
+    # Invisible control characters are dropped, as from any other field; a "+" address is a real address.
+    assert [(r.company, r.email) for r in plan.rows] == [("Dune", "dune@dune.example"), ("Edge", "+edge@edge.example")]
+    apply_import(plan, repo)
+    from app.storage.export import to_csv
+
+    edge = next(p for p in repo.list_prospects() if p.company == "Edge")
+    repo.add_note(edge.id, "Edge note")
+    assert "'+edge@edge.example" in to_csv(repo)  # a spreadsheet won't run it as a formula

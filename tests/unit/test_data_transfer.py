@@ -162,3 +162,67 @@ def test_cli_round_trip(tmp_path, earned_home):
     assert bad.returncode == 2 and "not an Earned workspace backup" in bad.stderr
     unknown = run_app(earned_home, "export", "--prospect", "42", "--format", "md")
     assert unknown.returncode == 2 and "no prospect with id 42" in unknown.stderr
+
+
+# -- the contact's e-mail ----------------------------------------------------------------------------
+@pytest.mark.parametrize("header", ["Email", "E-mail", "EMAIL ADDRESS", "Work Email", "contact_email", " E-Mail "])
+def test_import_reads_the_email_column_whatever_its_header(tmp_path, repo, header):
+    f = write(tmp_path / "leads.csv", f"Company,Contact,{header}\nAcme Robotics,Sam Rivera,Sam@Acme.Example\n")
+    plan = plan_import(f, repo)
+    assert plan.columns["email"] == header and plan.columns["contact"] == "Contact"
+    assert apply_import(plan, repo) == 1
+    [p] = repo.list_prospects()
+    assert (p.contact_name, p.email) == ("Sam Rivera", "Sam@acme.example")
+
+
+def test_a_bad_email_skips_its_row_with_a_reason_and_the_rest_imports(tmp_path, repo):
+    f = write(tmp_path / "leads.csv", "Company,Email Address\n"
+              "Acme Robotics,sam@acme.example\n"
+              "Bolt Freight,ana(at)bolt\n"
+              "Cafe Nord,lea@cafe.example; roy@cafe.example\n"
+              "Dune Labs,\n")
+    plan = plan_import(f, repo)
+    assert [(r.company, r.email) for r in plan.rows] == [("Acme Robotics", "sam@acme.example"), ("Dune Labs", "")]
+    assert plan.errors == [
+        (3, "'ana(at)bolt' is not an e-mail address. Type it as name@company.com, e.g. dana@harborpine.com."),
+        (4, "'lea@cafe.example; roy@cafe.example' holds more than one e-mail address. Keep one, "
+            "e.g. dana@harborpine.com."),
+    ]
+    assert apply_import(plan, repo) == 2
+    assert {p.company: p.email for p in repo.list_prospects()} == {"Acme Robotics": "sam@acme.example",
+                                                                  "Dune Labs": ""}
+
+
+def test_the_cli_import_reports_a_bad_email_by_line(tmp_path, earned_home):
+    f = write(tmp_path / "in.csv", "company,email\nAcme,sam@acme.example\nBolt,not-an-address\n")
+    proc = run_app(earned_home, "import-csv", str(f))
+    assert proc.returncode == 0 and "Imported 1 prospect(s)" in proc.stdout
+    assert "line 3: skipped" in proc.stderr and "'not-an-address' is not an e-mail address" in proc.stderr
+    listed = json.loads(run_app(earned_home, "prospect", "list", "--json").stdout)
+    assert [(p["company"], p["email"]) for p in listed] == [("Acme", "sam@acme.example")]
+
+
+def test_exports_carry_the_email(repo):
+    p = repo.add_prospect("Acme", "acme.example", "Sam", "COO", "sam_rivera@acme.example")
+    repo.add_note(p.id, "Sam likes numbers")
+    md = to_markdown(repo, p.id)
+    assert "- E-mail: sam\\_rivera@acme.example" in md  # escaped: Markdown must not read _ as emphasis
+    [row] = list(csv.DictReader(io.StringIO(to_csv(repo))))
+    assert row["email"] == "sam_rivera@acme.example" and list(row)[-1] == "email"
+    assert list(row)[:4] == ["prospect_id", "company", "fact_id", "kind"]  # older columns where they were
+
+
+def test_a_backup_from_before_the_email_is_restored_and_brought_up_to_date(tmp_path, repo):
+    from app.storage.database import connect, migrate
+
+    old = tmp_path / "old.db"
+    conn = connect(old)
+    migrate(conn, upto=8)
+    conn.execute("INSERT INTO prospects (company, created_at) VALUES ('From the old backup', 'x')")
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    assert check_backup(old) == 8
+    repo.add_prospect("Current", email="now@current.example")
+    restore(repo.conn, tmp_path / "ws" / "earned.db", old)
+    assert [(p.company, p.email) for p in repo.list_prospects()] == [("From the old backup", "")]
+    assert repo.update_prospect(1, "From the old backup", "", "", "", "a@b.example").email == "a@b.example"

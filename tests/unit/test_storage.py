@@ -1,5 +1,6 @@
 """The workspace file: migrations, damage, newer versions, locks, and the repo's records."""
 import hashlib
+import json
 import sqlite3
 from datetime import datetime
 
@@ -180,3 +181,77 @@ def test_deleting_a_prospect_cascades(repo):
     repo.conn.execute("DELETE FROM prospects WHERE id = ?", (p.id,))
     assert repo.conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
     assert repo.search_facts("note") == []
+
+
+# -- version 9: the contact's e-mail and the status history ------------------------------------------
+def _schema(conn, table):
+    """What must survive a migration: columns, foreign keys, indexes (with their SQL) and triggers."""
+    columns = [tuple(r) for r in conn.execute(f"PRAGMA table_info({table})")]
+    keys = [tuple(r) for r in conn.execute(f"PRAGMA foreign_key_list({table})")]
+    others = sorted(tuple(r) for r in conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')", (table,)))
+    return columns, keys, others
+
+
+def test_migration_to_v9_adds_the_email_and_the_history_and_keeps_everything_else(tmp_path):
+    path = tmp_path / "earned.db"
+    conn = connect(path)
+    conn.execute("PRAGMA foreign_keys=ON")
+    migrate(conn, upto=8)
+    conn.execute("INSERT INTO prospects (id, company, website, status, status_reason, status_changed_at, created_at)"
+                 " VALUES (1, 'Acme', 'https://acme.example', 'disqualified', 'no budget',"
+                 " '2026-03-01T10:00:00+00:00', '2026-01-01T00:00:00+00:00')")
+    conn.execute("INSERT INTO prospects (id, company, status, created_at) VALUES (2, 'Bolt', 'contacted', 'x')")
+    conn.execute("INSERT INTO facts (id, prospect_id, kind, text, retrieved_at, content_hash)"
+                 " VALUES (4, 1, 'note', 'Opened a plant in Austin', 'x', 'h4')")
+    conn.execute("INSERT INTO touches (id, prospect_id, kind, text, sent_at, follow_up_due)"
+                 " VALUES (7, 2, 'first-touch', 'Hello', '2026-03-05T09:00:00+00:00', '2026-03-10')")
+    conn.execute("INSERT INTO research_queue (prospect_id, position, queued_at) VALUES (2, 1, 'x')")
+    tables = ("prospects", "facts", "drafts", "touches", "research_queue", "settings")
+    before = {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in tables}
+    schema = {t: _schema(conn, t) for t in tables}
+    conn.close()
+
+    store = open_store(path)
+    conn = store.conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION >= 9
+    # Every row as it was; prospects have one more column, at the end, empty.
+    assert [tuple(r) for r in conn.execute("SELECT * FROM prospects ORDER BY rowid")] == [
+        row + ("",) for row in before["prospects"]]
+    for table in tables[1:]:
+        assert [tuple(r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY rowid")] == before[table], table
+        assert _schema(conn, table) == schema[table], table
+    columns, keys, others = _schema(conn, "prospects")
+    assert columns[:-1] == schema["prospects"][0] and columns[-1][1:5] == ("email", "TEXT", 1, "''")
+    assert (keys, others) == schema["prospects"][1:]
+    # The last status change older workspaces knew is the start of the history.
+    events = conn.execute("SELECT prospect_id, at, status, previous, reason FROM prospect_events").fetchall()
+    assert [tuple(r) for r in events] == [(1, "2026-03-01T10:00:00+00:00", "disqualified", None, "no budget")]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    repo = WorkspaceRepo(conn)
+    assert [(p.company, p.email) for p in repo.list_prospects()] == [("Acme", ""), ("Bolt", "")]
+    assert repo.get_prospect(2).follow_up_due == "2026-03-10"
+    assert [f.id for f in repo.search_facts("austin")] == [4]
+    with pytest.raises(sqlite3.IntegrityError):  # the history is checked like the prospects it belongs to
+        conn.execute("INSERT INTO prospect_events (prospect_id, at, status) VALUES (1, 'x', 'maybe')")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO prospect_events (prospect_id, at, status) VALUES (99, 'x', 'new')")
+    with pytest.raises(sqlite3.IntegrityError):  # and a company name is still required
+        conn.execute("INSERT INTO prospects (company, created_at) VALUES ('  ', 'x')")
+    conn.execute("DELETE FROM prospects WHERE id = 1")
+    assert conn.execute("SELECT count(*) FROM prospect_events").fetchone()[0] == 0
+    conn.close()
+
+
+def test_the_demo_seed_reads_an_email_when_it_has_one(repo, tmp_path):
+    from app.core.paths import resources_dir
+
+    bundled = repo.seed_demo(resources_dir() / "demo" / "workspace.json")
+    assert bundled.company == "Harbor & Pine Freight" and bundled.email == ""
+    demo = tmp_path / "demo.json"
+    demo.write_text(json.dumps({"prospect": {"company": "Acme", "contact": "Sam", "email": "sam@acme.example"},
+                                "facts": [{"kind": "note", "text": "Sam likes numbers"}]}), encoding="utf-8")
+    seeded = repo.seed_demo(demo)
+    assert (seeded.contact_name, seeded.email) == ("Sam", "sam@acme.example")
