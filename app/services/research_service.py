@@ -112,6 +112,10 @@ class ResearchService(QObject):
     def is_running(self) -> bool:
         return self.running_prospect is not None
 
+    def parser_running(self) -> bool:
+        """Whether the page parser's child process is alive (it must not outlive the window)."""
+        return self._parser is not None and self._parser.pid is not None
+
     def wait(self, msecs: int = -1) -> bool:
         """Block until no research thread runs (on quit, and in tests); False if one still did."""
         return self._runner.wait(msecs)

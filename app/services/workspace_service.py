@@ -195,10 +195,50 @@ class WorkspaceService(QObject):
 
         return self._submit("loading the prospect", work)
 
-    def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "") -> Op:
+    def add_prospect(self, company: str, website: str = "", contact_name: str = "", role: str = "",
+                     email: str = "") -> Op:
         return self._submit("saving the prospect",
-                            lambda: self._require_repo().add_prospect(company, website, contact_name, role),
+                            lambda: self._require_repo().add_prospect(company, website, contact_name, role, email),
                             lambda p: Change(prospects=(p,)))
+
+    def update_prospect(self, prospect_id: int, company: str, website: str, contact_name: str, role: str,
+                        email: str) -> Op:
+        return self._submit("saving the prospect",
+                            lambda: self._require_repo().update_prospect(prospect_id, company, website, contact_name,
+                                                                         role, email),
+                            lambda p: Change(prospects=(p,)))
+
+    def reopen_prospect(self, prospect_id: int) -> Op:
+        return self._submit("reopening the prospect", lambda: self._require_repo().reopen_prospect(prospect_id),
+                            lambda p: Change(prospects=(p,)))
+
+    def delete_prospect(self, prospect_id: int) -> Op:
+        """The prospect as it was (its facts, drafts and sent log are gone with it)."""
+        return self._submit("deleting the prospect", lambda: self._require_repo().delete_prospect(prospect_id),
+                            lambda p: Change(removed_prospects=(p.id,)))
+
+    def merge_prospects(self, keep_id: int, other_id: int) -> Op:
+        """The kept prospect, with the other's facts, sent log and details folded in; the other is gone."""
+        return self._submit("merging the prospects",
+                            lambda: self._require_repo().merge_prospects(keep_id, other_id),
+                            lambda p: Change(prospects=(p,), removed_prospects=(other_id,), reload=True))
+
+    @staticmethod
+    def duplicates_among(prospects, company: str, website: str = "", exclude_id: int | None = None) -> list:
+        """The prospects in a list that look like the same company (the store's rule: the name, case,
+        punctuation and legal endings aside, or the website's host). Pure and quick: a dialog asks it on
+        every key, against the prospects the window already has."""
+        from app.storage.duplicates import company_key, website_host
+
+        key, host = company_key(company), website_host(website)
+        if not key and not host:
+            return []
+        return [p for p in prospects if p.id != exclude_id
+                and ((key and company_key(p.company) == key) or (host and website_host(p.website) == host))]
+
+    def timeline(self, prospect_id: int) -> Op:
+        """[TimelineEvent], newest first: added, facts and notes, messages sent, status changes."""
+        return self._submit("reading the timeline", lambda: self._require_repo().timeline(prospect_id))
 
     def set_status(self, prospect_id: int, status: str, reason: str = "") -> Op:
         return self._submit("changing the status",
@@ -223,8 +263,11 @@ class WorkspaceService(QObject):
         return self._submit("pinning the fact", lambda: self._require_repo().set_pinned(fact_id, pinned),
                             lambda f: Change(facts=(f,)))
 
-    def edit_fact(self, fact_id: int, text: str) -> Op:
-        return self._submit("saving the fact", lambda: self._require_repo().edit_fact(fact_id, text),
+    def edit_fact(self, fact_id: int, text: str | None = None, published: str | None = None,
+                  source_url: str | None = None, source_title: str | None = None) -> Op:
+        """The rep's correction of a fact's wording, date or source (None leaves a field as it is)."""
+        return self._submit("saving the fact",
+                            lambda: self._require_repo().edit_fact(fact_id, text, published, source_url, source_title),
                             lambda f: Change(facts=(f,)))
 
     def set_discarded(self, fact_id: int, discarded: bool) -> Op:

@@ -18,6 +18,7 @@ from app.compose.engine import thread_context
 from app.compose.kinds_rules import sendable_length
 from app.compose.rulepack import RulePack, default_pack
 from app.compose.send import CheckResult, SendDecision, decide, forward_subject
+from app.core import dates
 from app.core.models import EMAIL_KINDS, MESSAGE_KINDS, Draft, Touch, kind_label
 
 from .checklist_widget import ChecklistWidget, why_text
@@ -83,6 +84,8 @@ class ComposerPane(QWidget):
             self.kind.addItem(kind_label(k), k)
         self.subject = QLineEdit()
         self.subject.setObjectName("subjectEdit")
+        # Read-only (a follow-up's "Fwd: ...", a note's none) must not look like a field to type in.
+        self.subject.setStyleSheet("QLineEdit[readOnly=\"true\"] { background: palette(window); }")
         self.subject.setAccessibleName("Subject")
         self.subject.setPlaceholderText("Subject: 1 to 7 words about their business")
         self.body = CitationEdit()
@@ -111,6 +114,13 @@ class ComposerPane(QWidget):
             action.triggered.connect(lambda _=False, q=question: self.insert_question(q))
             self.quick.append(action)
         self.questions.setMenu(menu)
+        self.snippets = QToolButton()
+        self.snippets.setObjectName("insertSnippetButton")
+        self.snippets.setText("Insert snippet")
+        self.snippets.setAccessibleName("Insert your signature or a snippet")
+        self.snippets.setToolTip("Your saved signature and snippets (Compose > Signature and snippets…)")
+        self.snippets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.snippets.setMenu(QMenu(self.snippets))
         self.char_count = QLabel()
         self.char_count.setObjectName("charCount")
         self.char_count.setAccessibleName("Characters")
@@ -136,7 +146,7 @@ class ComposerPane(QWidget):
         self.why.setWordWrap(True)
         self.why.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # A fixed height: an explanation of another length must not move everything below it.
-        self.why.setFixedHeight(self.why.fontMetrics().lineSpacing() * 4 + 4)
+        self.why.setFixedHeight(self.why.fontMetrics().lineSpacing() * 3 + 4)
         self.copy_anyway = QPushButton("Copy anyway")
         self.copy_anyway.setObjectName("copyAnywayButton")
         self.copy_anyway.setToolTip("Copy despite the failing rules; the sent log records which ones you overrode")
@@ -198,6 +208,7 @@ class ComposerPane(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(self.cite)
         tools.addWidget(self.questions)
+        tools.addWidget(self.snippets)
         tools.addWidget(self.char_count)
         tools.addStretch()
         checklist_title = QLabel("Checklist")
@@ -212,14 +223,16 @@ class ComposerPane(QWidget):
         content.setObjectName("composerContent")
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
+        # What the rep writes and the checklist come first, in view together; what a follow-up forwards and
+        # the sent log are reference, below.
         column.addWidget(self.subject)
-        column.addWidget(self.body, 3)
+        column.addWidget(self.body, 1)
         column.addLayout(tools)
         column.addWidget(self.cited_label)
-        column.addWidget(self.follow_up_box)
         column.addWidget(checklist_title)
         column.addWidget(self.checklist)
         column.addWidget(self.why)
+        column.addWidget(self.follow_up_box)
         column.addWidget(self.history_label)
         column.addWidget(self.history)
         self.scroll = QScrollArea()
@@ -323,10 +336,11 @@ class ComposerPane(QWidget):
             cites = "; ".join(_fact_line(facts.get(i), i, 40) for i in t.cited_fact_ids) or "no citations"
             override = f" · copied over {', '.join(t.overrides)}" if t.overrides else ""
             subject = f" · {t.subject or '(no subject)'}" if t.kind in EMAIL_KINDS else ""
-            item = QListWidgetItem(f"{t.sent_at[:10]} · {kind_label(t.kind)}{subject} · cites {cites}{override}")
+            item = QListWidgetItem(f"{dates.day(t.sent_at) or ''} · {kind_label(t.kind)}{subject} · cites {cites}{override}")
             item.setData(Qt.ItemDataRole.UserRole, t)
             self.history.addItem(item)
         n = len(touches)
+        self.history.setVisible(bool(touches))  # no empty box: the label says there is nothing yet
         self.history_label.setText(f"Sent to this prospect: {n} message{'s' if n != 1 else ''} (Enter or "
                                    "double-click to read)" if touches else "Sent to this prospect: nothing yet")
 
@@ -375,7 +389,7 @@ class ComposerPane(QWidget):
             self.forward_label.setText("No email sent to this prospect yet: a follow-up forwards your last email.")
             self.forwarded.setPlainText("")
         else:
-            self.forward_label.setText(f"Forwarded below it: your message of {last.sent_at[:10]}"
+            self.forward_label.setText(f"Forwarded below it: your message of {dates.day(last.sent_at) or ''}"
                                        f"{' (' + last.subject + ')' if last.subject else ''}")
             self.forwarded.setPlainText(last.text)
         self._update_suggestions()
@@ -412,6 +426,17 @@ class ComposerPane(QWidget):
             item = QListWidgetItem(f"[^{f.id}] {f.kind}: {' '.join(f.text.split())}")
             item.setData(Qt.ItemDataRole.UserRole, f.id)
             self.suggested.addItem(item)
+
+    def insert_text(self, text: str, at_end: bool = False) -> None:
+        """Put text at the cursor (a snippet), or on its own lines at the end (a signature)."""
+        cursor = self.body.textCursor()
+        if at_end:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            body = self.body.toPlainText()
+            text = ("" if not body.strip() else "\n\n" if not body.endswith("\n") else "\n") + text
+        cursor.insertText(text)
+        self.body.setTextCursor(cursor)
+        self.body.setFocus()
 
     def insert_question(self, question: str) -> None:
         cursor = self.body.textCursor()

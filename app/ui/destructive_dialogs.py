@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QDialog, QDialogButtonBox, QRadioButton, QVBoxLayout
 
+from app.core import dates
+
 from .contrast import readable_palette
 from .dialog_base import plain_label, quiet_buttons
 
@@ -12,7 +14,7 @@ def _describe(prospect) -> str:
     """One line a rep can tell two prospects apart by: company, website, contact, when added."""
     g = lambda name: (getattr(prospect, name, "") or "").strip()  # noqa: E731
     contact = ", ".join(x for x in (g("contact_name"), g("role")) if x)
-    added = g("created_at")[:10]
+    added = dates.day(g("created_at")) or ""
     return "  ·  ".join(x for x in (g("company"), g("website"), contact, g("email"),
                                     f"added {added}" if added else "") if x)
 

@@ -17,7 +17,7 @@ from app.core.validate import NoteInput, note_input
 from .contrast import readable_palette
 from .dialog_base import ValidatingDialog, plain_label, quiet_buttons
 from .destructive_dialogs import ConfirmDeleteProspectDialog, MergeProspectsDialog
-from .input_checks import published_input, source_title_input, source_url_input
+from app.core.fields import published_input, source_title_input, source_url_input
 from .preview import PreviewDialog
 from .prospect_dialog import NewProspectDialog, ProspectDialog, ProspectValue
 from .snippets_dialog import SnippetsDialog

@@ -6,7 +6,6 @@ facts stays fast. Text is drawn as plain text: nothing from the web is ever rend
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QPen, QTextCharFormat, QTextLayout, QTextOption
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.compose.rulepack import default_pack
+from app.core import dates, urls
 from app.core.models import Fact
 
 from .contrast import mix, readable
@@ -39,17 +39,17 @@ def age_badge(fact: Fact, today: date, limits: dict[str, int] | None = None) -> 
     limit = (default_pack().age_limits() if limits is None else limits).get(fact.kind)
     if not limit or not fact.published:
         return None
-    try:
-        age = (today - date.fromisoformat(fact.published[:10])).days
-    except ValueError:
+    published = dates.to_date(fact.published)
+    if published is None:
         return None
+    age = (today - published).days
     if age > limit:
         return "stale"
     return "getting old" if age > limit / 2 else "fresh"
 
 
 def domain(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+    return urls.site(url)
 
 
 def snapshot_line(fact: Fact) -> str | None:
@@ -58,7 +58,7 @@ def snapshot_line(fact: Fact) -> str | None:
     if not fact.quote:
         return None
     host = domain(fact.quote_url or fact.source_url or "") or "its source"
-    day = (fact.quote_retrieved_at or "")[:10]
+    day = dates.day(fact.quote_retrieved_at) or ""
     return f"Quoted from {host} on {day}" if day else f"Quoted from {host}"
 
 
@@ -66,15 +66,13 @@ def header_text(fact: Fact, meta: dict) -> str:
     parts = [KIND_LABELS.get(fact.kind, fact.kind.upper())]
     if fact.lang and fact.lang.split("-")[0].lower() != "en":
         parts[0] += f" [{fact.lang}]"  # the rep should know before citing it in an English message
+    # What a rep decides by comes first (a long source title is what eliding cuts): pinned, the date and its
+    # age, whether it was cited before, whose it is, a site that never names the company; then the source.
+    # "pinned" is a word, not the pin emoji (an empty box where no emoji font is installed).
     if fact.pinned:
-        # A word, not the pin emoji (an empty box where no emoji font is installed); early, so eliding keeps it.
         parts.append("pinned")
-    host = domain(fact.source_url) if fact.source_url else ""
-    source = fact.source_title or host
-    if source:
-        parts.append(source if not host or host in source else f"{source} ({host})")
     if fact.published:
-        parts.append(fact.published[:10])
+        parts.append(dates.day(fact.published) or fact.published)
     if meta.get("age"):
         parts.append(meta["age"])
     if meta.get("cited_before"):
@@ -83,6 +81,10 @@ def header_text(fact: Fact, meta: dict) -> str:
         parts.append(f"— {meta['prospect']}")
     if fact.off_site:
         parts.append("⚠ site does not name the company")
+    host = domain(fact.source_url) if fact.source_url else ""
+    source = fact.source_title or host
+    if source:
+        parts.append(source if not host or host in source else f"{source} ({host})")
     return "  ·  ".join(parts)
 
 

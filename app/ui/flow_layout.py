@@ -6,7 +6,7 @@ width to the sum of the buttons; on a 1024-pixel screen at 150% scale that pushe
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy
+from PySide6.QtWidgets import QLayout, QLayoutItem
 
 
 class FlowLayout(QLayout):
@@ -52,25 +52,31 @@ class FlowLayout(QLayout):
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
     def _place(self, rect: QRect, move: bool) -> int:
+        """Lay the items out in lines (or only measure them); each line's items are centred on its height,
+        so a title sits level with the buttons beside it."""
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, line = area.x(), area.y(), 0
+        lines: list[list[tuple[QLayoutItem, int]]] = [[]]
+        x = area.x()
         for item in self._items:
             widget = item.widget()
             if widget is not None and widget.isHidden():
                 continue
-            space = self.spacing()
-            if space < 0 and widget is not None:
-                space = widget.style().layoutSpacing(QSizePolicy.ControlType.PushButton,
-                                                     QSizePolicy.ControlType.PushButton, Qt.Orientation.Horizontal)
             hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and line > 0:
-                x, y, line = area.x(), y + line + space, 0
+            if x + hint.width() > area.right() + 1 and lines[-1]:
+                lines.append([])
+                x = area.x()
+            lines[-1].append((item, x))
+            x += hint.width() + self.spacing()
+        y = area.y()
+        for line in lines:
+            height = max((item.sizeHint().height() for item, _ in line), default=0)
             if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + space
-            line = max(line, hint.height())
-        return y + line - rect.y() + m.bottom()
+                for item, left in line:
+                    hint = item.sizeHint()
+                    item.setGeometry(QRect(QPoint(left, y + (height - hint.height()) // 2), hint))
+            y += height + self.spacing()
+        return max(y - self.spacing(), area.y()) - rect.y() + m.bottom()
 
 
 def flow(*widgets) -> FlowLayout:

@@ -30,6 +30,7 @@ from .research_pane import ResearchPane
 from .send_actions import SendActions, SentBar
 from .session import ProspectSession
 from .settings_actions import SETTING_DEFAULTS, SettingsActions
+from .snippet_actions import SnippetActions
 from .spelling_actions import SpellingActions
 
 __all__ = ["MainWindow", "SETTING_DEFAULTS"]
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.data_actions = DataActions(self, service, self.research.current_prospect, imported=self._after_import)
         self.settings_actions = SettingsActions(self, service, self.secrets, self._apply_pack)
         self.spelling_actions = SpellingActions(self, service, self.session, self.composer)
+        self.snippet_actions = SnippetActions(self, service, self.composer)
         self._build_menu()
         self._restore_geometry()
         self._connect()
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         self._action(compose, "&Copy message", lambda: s.copy([]), "Ctrl+Return", "copyAction")
         self._action(compose, "&Preview", s.preview, "Ctrl+P", "previewAction")
         self._action(compose, "&Undo send", s.undo_send, "Ctrl+Alt+Z", "undoSendAction")
+        self._action(compose, "Signature and s&nippets…", self.snippet_actions.edit, name="snippetsAction")
         self._action(compose, "C&ite selected fact", lambda: self._cite(self.research.current_fact_id()),
                      "Ctrl+Shift+C", "citeAction")
         go = bar.addMenu("&Go")
@@ -238,6 +241,7 @@ class MainWindow(QMainWindow):
             self.settings_actions.load_rules()
             self._load_prospects()
             self.spelling_actions.start()
+            self.snippet_actions.load()
             self.batch_service.resume()
 
         def failed(message: str) -> None:

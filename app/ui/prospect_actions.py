@@ -10,7 +10,10 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from app.services.workspace_service import WorkspaceService
 
-from .dialogs import DisqualifyDialog, EditFactDialog, NewProspectDialog, NoteDialog
+from .dialogs import (
+    ConfirmDeleteProspectDialog, DisqualifyDialog, EditFactDialog, MergeProspectsDialog, NewProspectDialog, NoteDialog,
+    ProspectDialog, TimelineDialog,
+)
 from .research_pane import ResearchPane
 from .session import ProspectSession
 
@@ -29,14 +32,20 @@ class ProspectActions(QObject):
         self.window.statusBar().showMessage(text, ms)
 
     # -- prospects ---------------------------------------------------------------
+    def _duplicates(self, exclude_id: int | None = None):
+        """What the prospect dialog asks on every key: look-alikes among the prospects already listed."""
+        listed = self.pane.all_prospects()
+        return lambda company, website: self.service.duplicates_among(listed, company, website, exclude_id)
+
     def new_prospect(self) -> None:
-        dialog = NewProspectDialog(self.window)
+        dialog = NewProspectDialog(self.window, find_duplicates=self._duplicates())
 
         def accepted() -> None:
             v = dialog.value
-            self.service.add_prospect(v.company, v.website, v.contact_name, v.role).success(self._added)
+            self.service.add_prospect(v.company, v.website, v.contact_name, v.role, v.email).success(self._added)
 
         dialog.accepted.connect(accepted)
+        dialog.open_existing_requested.connect(self.pane.select_prospect)  # "Open it instead"
         _open(dialog)
 
     def _added(self, prospect) -> None:
@@ -44,8 +53,23 @@ class ProspectActions(QObject):
         self._status(f"Added {prospect.company}. Press Research, or add what you know.")
 
     def prospect_action(self, name: str) -> None:
-        {"replied": self.mark_replied, "disqualify": self.disqualify, "reopen": self.reopen}.get(
-            name, lambda: self._status(f"{name.title()} is not available yet."))()
+        {"edit": self.edit, "replied": self.mark_replied, "disqualify": self.disqualify, "reopen": self.reopen,
+         "merge": self.merge, "delete": self.delete, "timeline": self.timeline}[name]()
+
+    def edit(self) -> None:
+        prospect = self.pane.current_prospect()
+        if prospect is None:
+            return
+        dialog = ProspectDialog(self.window, prospect, find_duplicates=self._duplicates(prospect.id))
+
+        def accepted() -> None:
+            v = dialog.value
+            self.service.update_prospect(prospect.id, v.company, v.website, v.contact_name, v.role, v.email).success(
+                lambda p: self._status(f"Saved {p.company}."))
+
+        dialog.accepted.connect(accepted)
+        dialog.open_existing_requested.connect(self.pane.select_prospect)
+        _open(dialog)
 
     def mark_replied(self) -> None:
         prospect_id = self.session.prospect_id
@@ -64,9 +88,47 @@ class ProspectActions(QObject):
     def reopen(self) -> None:
         prospect = self.pane.current_prospect()
         if prospect is not None:
-            status = "contacted" if self.session.touches else "new"
-            self.service.set_status(prospect.id, status).success(
-                lambda _p: self._status(f"{prospect.company} is back on your list."))
+            self.service.reopen_prospect(prospect.id).success(
+                lambda p: self._status(f"{p.company} is back on your list ({p.status})."))
+
+    def merge(self) -> None:
+        """Merge the prospects selected in the list; with one selected, it and its look-alikes."""
+        ids = self.pane.selected_prospect_ids()
+        listed = {p.id: p for p in self.pane.all_prospects()}
+        chosen = [listed[i] for i in ids if i in listed]
+        if len(chosen) == 1:
+            p = chosen[0]
+            chosen += self.service.duplicates_among(listed.values(), p.company, p.website, p.id)
+        if len(chosen) < 2:
+            self._status("Select the two prospects to merge (Ctrl+click in the list), then Merge.", 8000)
+            return
+        dialog = MergeProspectsDialog(self.window, chosen[:2])
+
+        def accepted() -> None:
+            keep, other = dialog.value, dialog.merged_ids[0]
+            self.service.merge_prospects(keep, other).success(lambda p: (
+                self.pane.select_prospect(p.id), self._status(f"Merged into {p.company}.")))
+
+        dialog.accepted.connect(accepted)
+        _open(dialog)
+
+    def delete(self) -> None:
+        prospect = self.pane.current_prospect()
+        if prospect is None:
+            return
+        facts = len(self.session.facts) if self.session.prospect_id == prospect.id and self.session.is_loaded else None
+        sent = len(self.session.touches) if facts is not None else None
+        dialog = ConfirmDeleteProspectDialog(self.window, prospect.company, facts, sent)
+        dialog.accepted.connect(lambda: self.service.delete_prospect(prospect.id).success(
+            lambda p: self._status(f"Deleted {p.company}.")))
+        _open(dialog)
+
+    def timeline(self) -> None:
+        prospect = self.pane.current_prospect()
+        if prospect is None:
+            return
+        self.service.timeline(prospect.id).success(
+            lambda events: _open(TimelineDialog(self.window, prospect.company, events)))
 
     # -- notes and facts -------------------------------------------------------------
     def add_note(self) -> None:
@@ -93,8 +155,14 @@ class ProspectActions(QObject):
                 self._status("Fact discarded. Undo discard brings it back.", 8000)
             self.service.set_discarded(fact_id, True).success(discarded)
         elif action == "edit":
-            dialog = EditFactDialog(fact.text, self.window)
-            dialog.accepted.connect(lambda: self.service.edit_fact(fact_id, dialog.value))
+            dialog = EditFactDialog(fact.text, self.window, published=fact.published or "",
+                                    source_url=fact.source_url, source_title=fact.source_title)
+
+            def edited() -> None:
+                d = dialog.details
+                self.service.edit_fact(fact_id, d.text, d.published or "", d.source_url, d.source_title)
+
+            dialog.accepted.connect(edited)
             _open(dialog)
         elif action == "open" and fact.source_url.startswith(("http://", "https://")):
             QDesktopServices.openUrl(QUrl(fact.source_url))  # only web links: never file: or javascript:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from app.core.validate import prospect_input
 
 from .dialog_base import ValidatingDialog, plain_label
-from .input_checks import EMAIL_EXAMPLE, email_input
+from app.core.fields import EMAIL_EXAMPLE, email_input
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,7 @@ class ResearchPane(QWidget):
         content = QWidget()
         content.setObjectName("researchContent")
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(9, 6, 4, 4)  # off the window's edge, as the composer is
         layout.addLayout(top)
         layout.addWidget(self.prospect_search)
         layout.addWidget(self.prospects, 2)

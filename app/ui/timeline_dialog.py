@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QVBoxLayout
 
+from app.core import dates
+
 from .contrast import readable_palette
 from .dialog_base import plain_label, quiet_buttons
 
@@ -18,9 +20,8 @@ EVENT_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _moment(when: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat((when or "").strip().replace("Z", "+00:00"))
-    except ValueError:
+    moment = dates.parse_datetime(when)
+    if moment is None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # the store writes UTC
 

@@ -411,3 +411,127 @@ def test_a_misspelling_is_underlined_once_typed_and_an_added_word_is_kept(qtbot,
     again = open_window()
     qtbot.waitUntil(lambda: again.spelling_actions.speller is not None, timeout=10_000)
     assert "recieve" in again.spelling_actions.own_words
+
+
+# -- 5 and 12. prospects can be edited, merged, deleted, reopened; they have an e-mail ------------------------
+def _dialog(qtbot, window, name):
+    qtbot.waitUntil(lambda: any(d.isVisible() and d.objectName() == name for d in window.findChildren(QDialog)))
+    return next(d for d in window.findChildren(QDialog) if d.isVisible() and d.objectName() == name)
+
+
+def test_adding_a_company_again_offers_the_one_there_and_editing_adds_its_email(qtbot, open_window, earned_home):
+    window, composer, pid, (fid,) = _open(qtbot, open_window, earned_home)
+    prospects = window.research.prospects
+    qtbot.mouseClick(find(window, QPushButton, "newProspectButton"), Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, window, "newProspectDialog")
+    qtbot.keyClicks(find(dialog, QLineEdit, "companyEdit"), "Harbor and Pine, Inc.")
+    assert find(dialog, QPushButton, "openExistingButton").isVisible()  # "Already in your list: Harbor & Pine"
+    qtbot.mouseClick(find(dialog, QPushButton, "openExistingButton"), Qt.MouseButton.LeftButton)
+    assert prospects.count() == 1 and not dialog.isVisible()  # no duplicate made
+
+    qtbot.mouseClick(find(window, QPushButton, "editProspectButton"), Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, window, "prospectDialog")
+    assert find(dialog, QLineEdit, "companyEdit").text() == "Harbor & Pine"
+    qtbot.keyClicks(find(dialog, QLineEdit, "emailEdit"), "dana@harborpine.example")
+    with store_change(qtbot, window, "prospects"):
+        qtbot.mouseClick(find(dialog, QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
+    assert window.session.prospect.email == "dana@harborpine.example"
+    assert "dana@harborpine.example" in find(window, QLabel, "recipientLabel").text()
+
+
+def test_disqualify_can_be_undone(qtbot, open_window, earned_home):
+    window, composer, pid, (fid,) = _open(qtbot, open_window, earned_home)
+    button = find(window, QPushButton, "disqualifyButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, window, "disqualifyDialog")
+    find(dialog, QLineEdit, "disqualifyReasonEdit").setText("No budget until 2027")
+    with store_change(qtbot, window, "prospects"):
+        qtbot.mouseClick(find(dialog, QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
+    assert button.text() == "Reopen"
+    with store_change(qtbot, window, "prospects"):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.session.prospect.status == "new" and button.text() == "Disqualify…"
+
+
+def test_merge_two_look_alikes_and_delete_one(qtbot, open_window, earned_home):
+    from PySide6.QtGui import QAction
+
+    _seed(earned_home, company="Harbor & Pine Co.", notes=("Hiring 12 supervisors",))
+    window, composer, pid, ids = _open(qtbot, open_window, earned_home, company="Harbor & Pine")
+    prospects = window.research.prospects
+    assert prospects.count() == 2
+    find(window, QAction, "prospectMergeAction").trigger()  # with one selected: it and its look-alike
+    dialog = _dialog(qtbot, window, "mergeProspectsDialog")
+    with store_change(qtbot, window, "prospects"):
+        qtbot.mouseClick(find(dialog, QPushButton, "mergeButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prospects.count() == 1 and window.session.is_loaded and len(window.session.facts) == 2)
+
+    find(window, QAction, "prospectDeleteAction").trigger()
+    dialog = _dialog(qtbot, window, "confirmDeleteProspectDialog")
+    assert "2 research facts and notes" in " ".join(label.text() for label in dialog.findChildren(QLabel))
+    qtbot.mouseClick(find(dialog, QPushButton, "deleteProspectButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prospects.count() == 0 and window.session.prospect is None)
+
+
+def test_a_facts_date_and_source_are_edited_and_facts_filter_by_kind_and_sort_by_date(qtbot, open_window,
+                                                                                        earned_home):
+    from PySide6.QtWidgets import QComboBox
+
+    window, composer, pid, (fid,) = _open(qtbot, open_window, earned_home)
+    for i, day in enumerate(["2026-10-01", "2026-11-05"]):
+        with store_change(qtbot, window, "facts"):
+            window.service.add_found_fact(pid, FoundFact("news", f"Harbor & Pine news {i}.", f"https://n.example/{i}",
+                                                         "Gazette", day, score=1.0 - i / 10))
+    facts = window.research.facts
+    facts.setCurrentRow(next(i for i in range(facts.count()) if "cross-dock" in facts.item(i).text()))
+    qtbot.mouseClick(find(window, QPushButton, "editFactButton"), Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, window, "editFactDialog")
+    find(dialog, QLineEdit, "factPublishedEdit").setText("2026-09-15")
+    find(dialog, QLineEdit, "factSourceUrlEdit").setText("https://harborpine.example/news/reno")
+    with store_change(qtbot, window, "facts"):
+        qtbot.mouseClick(find(dialog, QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
+    assert window.session.facts[fid].published == "2026-09-15"
+    assert window.session.facts[fid].source_url == "https://harborpine.example/news/reno"
+
+    kind = find(window, QComboBox, "factKindFilter")
+    kind.setCurrentIndex(kind.findData("news"))
+    assert facts.count() == 2 and all("NEWS" in facts.item(i).text() for i in range(2))
+    kind.setCurrentIndex(kind.findData(""))
+    sort = find(window, QComboBox, "factSort")
+    sort.setCurrentIndex(sort.findData("oldest"))
+    assert [facts.item(i).data(Qt.ItemDataRole.UserRole + 1).published for i in range(3)] == [
+        "2026-09-15", "2026-10-01", "2026-11-05"]
+
+
+def test_the_timeline_lists_what_happened_newest_first(qtbot, open_window, earned_home):
+    from PySide6.QtGui import QAction
+
+    window, composer, pid, (fid,) = _open(qtbot, open_window, earned_home, sent="Reno")
+    find(window, QAction, "prospectTimelineAction").trigger()
+    dialog = _dialog(qtbot, window, "timelineDialog")
+    rows = find(dialog, QListWidget, "timelineList")
+    texts = [rows.item(i).text() for i in range(rows.count())]
+    assert any("Reno" in t for t in texts) and any("added" in t.lower() for t in texts)
+
+
+def test_a_saved_signature_and_snippet_are_inserted_and_kept(qtbot, open_window, earned_home):
+    from PySide6.QtGui import QAction
+
+    window, composer, pid, (fid,) = _open(qtbot, open_window, earned_home)
+    trigger(window, "snippetsAction")
+    dialog = _dialog(qtbot, window, "snippetsDialog")
+    find(dialog, QPlainTextEdit, "signatureEdit").setPlainText("Jordan Lee\nDockly")
+    qtbot.mouseClick(find(dialog, QPushButton, "addSnippetButton"), Qt.MouseButton.LeftButton)
+    find(dialog, QLineEdit, "snippetNameEdit").setText("Video offer")
+    find(dialog, QPlainTextEdit, "snippetTextEdit").setPlainText("Would a two-minute video help?")
+    with store_change(qtbot, window, "settings"):
+        qtbot.mouseClick(find(dialog, QPushButton, "dialogSaveButton"), Qt.MouseButton.LeftButton)
+    composer.setPlainText("Congrats on Reno. ")
+    composer.moveCursor(composer.textCursor().MoveOperation.End)
+    find(window, QAction, "insertSnippet0").trigger()
+    find(window, QAction, "insertSignatureAction").trigger()
+    assert composer.toPlainText() == "Congrats on Reno. Would a two-minute video help?\n\nJordan Lee\nDockly"
+    window.close()
+    again = open_window()
+    qtbot.waitUntil(lambda: again.findChild(QAction, "insertSnippet0") is not None)
+    assert again.findChild(QAction, "insertSnippet0").text() == "Video offer"

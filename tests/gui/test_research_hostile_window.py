@@ -141,5 +141,4 @@ def test_closing_the_window_ends_research_within_two_seconds(qtbot, open_window,
         window.close()
         assert time.monotonic() - started < 2.0, f"{kind}: closing took {time.monotonic() - started:.1f} s"
         assert service.wait(0), f"{kind}: the research thread was still running after close"
-        parser = service._parser
-        assert parser is None or parser.pid is None, "the parser child outlived the window"
+        assert not service.parser_running(), "the parser child outlived the window"
