@@ -116,26 +116,26 @@ class MessageDialog(QDialog):
         self.resize(560, 420)
 
 
-SHORTCUTS = (
-    ("Ctrl+N", "New prospect"),
-    ("Ctrl+R", "Research the selected prospect"),
-    ("Ctrl+F", "Search all facts and notes"),
-    ("Ctrl+Shift+C", "Cite the selected fact at the cursor"),
-    ("Ctrl+Enter", "Copy the message (send)"),
+# Keys that are no menu's: the window lists its menus' own shortcuts first (one source: the menus).
+OTHER_KEYS = (
+    ("Enter on a fact", "Cite it at the cursor"),
     ("Ctrl+V in the fact list", "Research just the page whose address is on the clipboard"),
     ("Backspace after a chip", "Remove that citation"),
     ("Enter or Space on a checklist item", "Show where the rule applies and why"),
+    ("Enter on a sent message", "Read it, with the facts it cited"),
 )
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, parent=None):
+    """The keys, as (keys, what they do) pairs: the menus' shortcuts, then OTHER_KEYS."""
+
+    def __init__(self, parent=None, shortcuts=()):
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard shortcuts")
         self.setPalette(readable_palette(self.palette()))
         form = QFormLayout(self)
-        for keys, what in SHORTCUTS:
+        for keys, what in (*shortcuts, *OTHER_KEYS):
             key_label = plain_label(keys, wrap=False)
             bold = key_label.font()
             bold.setBold(True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QLabel, QMainWindow, QMenu, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from app import APP_NAME
@@ -142,7 +142,8 @@ class MainWindow(QMainWindow):
         self._action(prospect, "Mark &replied", p.mark_replied, name="markRepliedAction")
         self._action(prospect, "&Timeline…", lambda: p.prospect_action("timeline"), name="timelineAction")
         compose = bar.addMenu("&Compose")
-        self._action(compose, "&Copy message", lambda: s.copy([]), "Ctrl+Return", "copyAction")
+        copy = self._action(compose, "&Copy message", lambda: s.copy([]), "Ctrl+Return", "copyAction")
+        copy.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])  # (the keypad's Enter too)
         self._action(compose, "&Preview", s.preview, "Ctrl+P", "previewAction")
         self._action(compose, "&Undo send", s.undo_send, "Ctrl+Alt+Z", "undoSendAction")
         self._action(compose, "Signature and s&nippets…", self.snippet_actions.edit, name="snippetsAction")
@@ -303,7 +304,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message.split(". ")[0], 8000)
 
     def _show_shortcuts(self) -> None:
-        dialog = ShortcutsDialog(self)
+        # (Qt calls the main Enter key Return; the rep's keyboard says Enter.)
+        keys = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText).replace("Return", "Enter"),
+                 a.text().replace("&", "").rstrip("…"))
+                for menu in self.menuBar().findChildren(QMenu) for a in menu.actions() if not a.shortcut().isEmpty()]
+        dialog = ShortcutsDialog(self, keys)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
