@@ -535,3 +535,20 @@ def test_a_saved_signature_and_snippet_are_inserted_and_kept(qtbot, open_window,
     again = open_window()
     qtbot.waitUntil(lambda: again.findChild(QAction, "insertSnippet0") is not None)
     assert again.findChild(QAction, "insertSnippet0").text() == "Video offer"
+
+
+# -- 5. research without a website says what the rep can do ---------------------------------------------
+def test_research_without_a_website_points_to_edit(qtbot, open_window, earned_home):
+    from app.services.research_service import ResearchService
+
+    store = open_store(earned_home / "earned.db")
+    WorkspaceRepo(store.conn).add_prospect("Nowhere Freight", "")
+    store.conn.close()
+    off = {name: False for name in ("site", "feeds", "gdelt", "newsapi", "gnews", "sec")}
+    research = ResearchService(earned_home / "earned.db", overrides={"sources": off})
+    window = open_window(research=research)
+    qtbot.waitUntil(lambda: window.research.research.isEnabled())
+    with qtbot.waitSignal(research.finished, timeout=10_000):
+        trigger(window, "researchAction")
+    assert "press Edit… under Prospects" in window.banner.text()
+    assert find(window, QPushButton, "editProspectButton").isEnabled()
