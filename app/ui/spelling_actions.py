@@ -5,7 +5,7 @@ prospect's company and people are accepted too, so their names are never flagged
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from app.services.tasks import TaskRunner
 from app.services.workspace_service import WorkspaceService
@@ -29,12 +29,25 @@ class SpellingActions(QObject):
         self.speller = None
         self.own_words: set[str] = set()  # what the rep added: the only words saved
         self._runner = TaskRunner(self, max_threads=1)
+        self._started = False
         self.highlighter = composer.body.highlighter
         self.highlighter.word_added.connect(self._word_added)
         session.loaded.connect(self._accept_prospect_names)
 
-    def start(self) -> None:
-        """Load the dictionary (about 0.15 s, on a worker) and the rep's own words, then check the composer."""
+    def start(self, delay_ms: int = 1000) -> None:
+        """Load the dictionary (about 0.15 s, on a worker) and the rep's own words, then check the composer, a
+        moment after the window is up: the first screen does not need it, and loading it then would compete
+        with the window's own start."""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._load)
+        self._timer.start(delay_ms)
+
+    def _load(self) -> None:
+        if self._started:
+            return
+        self._started = True
+
         def loaded(speller) -> None:
             self.speller = speller
             speller.add_words(self.own_words)
