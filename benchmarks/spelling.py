@@ -33,8 +33,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.compose.spelling import (  # noqa: E402
-    _TOKEN_RE, DEFAULT_LANGUAGE, Speller, dictionaries_dir, read_commonness, read_word_list,
+    DEFAULT_LANGUAGE, Speller, dictionaries_dir, read_commonness, read_word_list,
 )
+from app.core.tokens import SPELLING_SCAN_RE  # noqa: E402 - the speller's own scan
 
 OUTREACH = ROOT / "tests" / "data" / "outreach_dev.jsonl"
 ARTICLES = ROOT.parent / "shared" / "corpus" / "articles"
@@ -255,12 +256,12 @@ def load_corpora() -> dict[str, list[str]]:
 
 
 def is_english(text: str) -> bool:
-    words = [m.group().lower() for m in _TOKEN_RE.finditer(text) if m.lastgroup == "word"]
+    words = [m.group().lower() for m in SPELLING_SCAN_RE.finditer(text) if m.lastgroup == "word"]
     return bool(words) and sum(w in ENGLISH_MARKERS for w in words) / len(words) >= ENGLISH_SHARE
 
 
 def count_words(texts: list[str]) -> int:
-    return sum(1 for t in texts for m in _TOKEN_RE.finditer(t) if m.lastgroup == "word")
+    return sum(1 for t in texts for m in SPELLING_SCAN_RE.finditer(t) if m.lastgroup == "word")
 
 
 def email_125(texts: list[str]) -> str:
@@ -340,7 +341,7 @@ def measure(name: str, corpora: dict[str, list[str]], words_in: dict[str, int], 
     fresh.misspelled(email)
     res["email_cold_us"] = (time.perf_counter() - t0) * 1e6
     res["email_warm_us"] = median_us(lambda: fresh.misspelled(email), 300)
-    lookup_words = [m.group().replace("’", "'") for m in _TOKEN_RE.finditer(email) if m.lastgroup == "word"]
+    lookup_words = [m.group().replace("’", "'") for m in SPELLING_SCAN_RE.finditer(email) if m.lastgroup == "word"]
 
     def lookups():
         for w in lookup_words:
