@@ -348,8 +348,7 @@ def _research(args) -> int:
     if args.save is not None:
         with repo.transaction():
             for f in result.facts:
-                _, created = repo.add_fact(args.save, f.kind, f.text, f.source_url, f.source_title, f.published,
-                                           f.lang, f.off_site, f.score, f.snapshot)
+                _, created = repo.add_found_fact(args.save, f)
                 saved += created
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
@@ -423,8 +422,7 @@ def _research_all(args) -> int:
                 print(_outcome_line(payload), flush=True)
 
     def save(prospect_id, f):  # each fact as it is found: Ctrl-C or a crash keeps it
-        repo.add_fact(prospect_id, f.kind, f.text, f.source_url, f.source_title, f.published, f.lang, f.off_site,
-                      f.score, getattr(f, "snapshot", None))
+        repo.add_found_fact(prospect_id, f)
 
     batch = BatchResearcher(queue, options, save, concurrency=concurrency, on_event=on_event)
     ended: list = []

@@ -3,7 +3,8 @@
 The queue lives in the workspace (app.storage.research_queue): queueing, reading it back and the
 batch itself run on worker threads, over the service's own connection to the workspace file
 (guarded by one lock; the window's thread never takes it). Results come back as signals. Facts go
-out through fact_found as they are found, for the window to save with WorkspaceService.add_found_fact.
+as they are found are saved by this service through the workspace it saves to (save_to), the path the
+command line takes too; fact_found says so as well.
 
 Cancel ends every run within a moment and keeps what was found; on quit (shutdown) the unfinished
 prospects stay queued, and resume() (when the window opens) goes on with them.
@@ -32,7 +33,7 @@ class BatchResearchService(QObject):
     queue_loaded = Signal(list)  # [QueueItem]: the whole batch, in order (new, resumed, or after it ended)
     item_changed = Signal(object)  # QueueItem: one prospect's new state (running, done, failed, cancelled)
     progress = Signal(int, str, str)  # prospect id, source, what it is doing
-    fact_found = Signal(int, object)  # prospect id, FoundFact: to be saved (WorkspaceService.add_found_fact)
+    fact_found = Signal(int, object)  # prospect id, FoundFact (saved through the workspace given to save_to)
     error_found = Signal(int, object)  # prospect id, ResearchError
     batch_started = Signal()
     batch_finished = Signal(object)  # app.research.batch.BatchSummary
@@ -58,6 +59,7 @@ class BatchResearchService(QObject):
         self._batch = None  # the BatchResearcher running now (set on its thread)
         self._stopping = False
         self._parser = None  # app.research.batch.ParserPool, kept between batches
+        self._workspace = None  # the WorkspaceService facts are saved through (save_to)
         self._started_items: dict[int, QueueItem] = {}
         self._event.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
@@ -181,9 +183,15 @@ class BatchResearchService(QObject):
 
         self._queue_runner.run(work, done, self._fail("reading the research queue"))
 
+    def save_to(self, workspace) -> None:
+        """Save the facts the batch finds in this WorkspaceService (one store thread for every write)."""
+        self._workspace = workspace
+
     def _deliver(self, prospect_id: int, kind: str, payload) -> None:
         # Nothing is dropped: a cancelled run's last facts were found before Cancel, and are kept.
         if kind == "save":
+            if self._workspace is not None:
+                self._workspace.add_found_fact(prospect_id, payload)
             self.fact_found.emit(prospect_id, payload)
         elif kind == "started":
             item = replace(payload, state="running")
@@ -205,7 +213,7 @@ class BatchResearchService(QObject):
 
     def shutdown(self) -> None:
         """On quit: stop every run now, leaving the unfinished prospects queued for next time; the facts
-        already found are handed on (fact_found) before this returns, so the window can still save them."""
+        already found are handed to the workspace (and fact_found) before this returns, so they are saved."""
         self._stopping = True
         self._cancel.set()
         batch = self._batch

@@ -1,5 +1,9 @@
 """ResearchService: research runs in the background; progress, facts and errors come back as signals.
 
+Each fact found is saved as it is found, by this service, through the workspace it saves to
+(save_to): WorkspaceRepo.add_found_fact, the path the command line takes too. The window only shows
+what the workspace then says changed.
+
 Each run has a generation number: events from a run the rep cancelled or replaced are dropped.
 Cancelling is cooperative (a flag the fetcher checks between reads and during waits).
 """
@@ -42,6 +46,11 @@ class ResearchService(QObject):
         # so each run doesn't pay for starting it, killed by Cancel and on quit.
         self._parser = None
         self._event.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._workspace = None
+
+    def save_to(self, workspace) -> None:
+        """Save the facts research finds in this WorkspaceService (one store thread for every write)."""
+        self._workspace = workspace
 
     def _settings_options(self, name, url, max_pages):
         from app.config import research_options  # the keychain and extractors load on first use, not at startup
@@ -102,6 +111,8 @@ class ResearchService(QObject):
         if kind == "progress":
             self.progress.emit(prospect_id, *payload)
         elif kind == "fact":
+            if self._workspace is not None:
+                self._workspace.add_found_fact(prospect_id, payload)
             self.fact_found.emit(prospect_id, payload)
         elif kind == "error":
             self.error_found.emit(prospect_id, payload)

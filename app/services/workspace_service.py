@@ -250,14 +250,11 @@ class WorkspaceService(QObject):
         return self._submit("saving the note", lambda: self._require_repo().add_note(prospect_id, text, source_url),
                             lambda f: Change(facts=(f,)))
 
-    def add_found_fact(self, prospect_id: int, fact) -> Op:
-        """Save a researched fact (the same text again refreshes the saved one)."""
-        return self._submit(
-            "saving research",
-            lambda: self._require_repo().add_fact(prospect_id, fact.kind, fact.text, fact.source_url,
-                                                  fact.source_title, fact.published, fact.lang, fact.off_site,
-                                                  fact.score, fact.snapshot)[0],
-            lambda f: Change(facts=(f,)))
+    def add_found_fact(self, prospect_id: int, found) -> Op:
+        """Save a researched fact (the same text again refreshes the saved one): WorkspaceRepo.add_found_fact,
+        the path the command line takes too."""
+        return self._submit("saving research", lambda: self._require_repo().add_found_fact(prospect_id, found)[0],
+                            lambda f: Change(facts=(f,)))
 
     def set_pinned(self, fact_id: int, pinned: bool) -> Op:
         return self._submit("pinning the fact", lambda: self._require_repo().set_pinned(fact_id, pinned),

@@ -377,6 +377,12 @@ class WorkspaceRepo:
         )
         return self.get_fact(cur.lastrowid), True
 
+    def add_found_fact(self, prospect_id: int, found) -> tuple[Fact, bool]:
+        """Save what research found (an app.research.facts.FoundFact): the one way research is saved, by the
+        window's research, a background batch and the command line alike. Returns (fact, created)."""
+        return self.add_fact(prospect_id, found.kind, found.text, found.source_url, found.source_title,
+                             found.published, found.lang, found.off_site, found.score, getattr(found, "snapshot", None))
+
     @_writes
     def add_note(self, prospect_id: int, text: str, source_url: str = "") -> Fact:
         data = note_input(text, source_url)

@@ -29,7 +29,7 @@ class ResearchActions(QObject):
         pane.cancel_research_clicked.connect(research.cancel)
         research.started.connect(lambda pid: pane.show_running(True))
         research.progress.connect(self._on_progress)
-        research.fact_found.connect(service.add_found_fact)
+        research.save_to(service)  # the research services save what they find, as the command line does
         research.error_found.connect(self._on_error)
         research.failed.connect(lambda pid, message: window.show_notice(message))
         research.finished.connect(self._on_finished)
@@ -42,7 +42,7 @@ class ResearchActions(QObject):
         batch.progress.connect(panel.show_progress)
         batch.batch_started.connect(lambda: panel.set_running(True))
         batch.batch_finished.connect(lambda summary: panel.set_running(False))
-        batch.fact_found.connect(service.add_found_fact)
+        batch.save_to(service)
         batch.failed.connect(window.show_notice)
 
     def _status(self, text: str, ms: int = 0) -> None:

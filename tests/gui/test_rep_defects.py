@@ -395,9 +395,10 @@ def _spelling_underlines(editor) -> list[str]:
 
 def test_a_misspelling_is_underlined_once_typed_and_an_added_word_is_kept(qtbot, open_window, earned_home):
     window, composer, pid, (fid,) = _open(qtbot, open_window, earned_home)
-    qtbot.waitUntil(lambda: window.spelling_actions.speller is not None, timeout=10_000)  # loaded off the UI thread
-    composer.setFocus()
-    qtbot.keyClicks(composer, "We recieve")
+    assert window.spelling_actions.speller is None  # not loaded before the rep writes
+    qtbot.keyClicks(composer, "We ")  # the first key in the message box loads the dictionary
+    qtbot.waitUntil(lambda: window.spelling_actions.speller is not None, timeout=10_000)
+    qtbot.keyClicks(composer, "recieve")
     assert _spelling_underlines(composer) == []  # still being typed
     qtbot.keyClicks(composer, " ")
     assert _spelling_underlines(composer) == ["recieve"]  # one keystroke later
@@ -409,6 +410,9 @@ def test_a_misspelling_is_underlined_once_typed_and_an_added_word_is_kept(qtbot,
     assert _spelling_underlines(composer) == ["teh"]
     window.close()
     again = open_window()
+    box = find(again, QPlainTextEdit, "composer")
+    qtbot.waitUntil(box.isEnabled)
+    qtbot.keyClicks(box, "x")
     qtbot.waitUntil(lambda: again.spelling_actions.speller is not None, timeout=10_000)
     assert "recieve" in again.spelling_actions.own_words
 
