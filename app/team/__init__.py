@@ -1,0 +1,1 @@
+"""Team mode: reps share accounts, research and the sent log through a PostgreSQL server."""
