@@ -33,6 +33,11 @@ class Prospect:
     status_reason: str = ""
     follow_up_due: str | None = None  # of the last message sent, while waiting for a reply
     email: str = ""  # the contact's address, checked for its shape (last: older positional constructors still work)
+    # Team mode (new fields last, with defaults, for the same reason): the global id the team knows it by, and
+    # who on the team works it now (a display name; None: nobody, or no team).
+    gid: str | None = None
+    owner: str | None = None
+    last_team_touch: str | None = None  # a teammate's last touch: "Sam Lee, 2026-11-18" (team workspaces)
 
     def shown_status(self, today: str) -> str:
         """The status a rep needs: "follow-up due" once the last message's follow-up date has come."""
@@ -63,6 +68,8 @@ class Fact:
     quote_url: str | None = None
     quote_retrieved_at: str | None = None
     quote_sha256: str | None = None
+    gid: str | None = None  # the global id the team knows it by
+    created_by: str | None = None  # None: this rep's; else the teammate's role (a fact pulled from the team)
 
     @property
     def has_snapshot(self) -> bool:
@@ -100,6 +107,19 @@ class Touch:
     overrides: tuple[str, ...] = field(default_factory=tuple)
     sent_at: str = ""
     follow_up_due: str | None = None
+    gid: str | None = None  # the global id the team knows it by
+    sent_by: str | None = None  # None: this rep sent it; else the teammate's role (read by team_touches only)
+
+
+@dataclass(frozen=True)
+class TeamContext:
+    """What the team knows about a prospect that the rep must see before writing: who owns it (a display name;
+    None: nobody), whether that is the rep, a teammate's touch within the last days ((display name, ISO date) of
+    the latest), and the do-not-contact reason if the account, its contact or its domain is on the list."""
+    owner: str | None = None
+    owner_is_me: bool = False
+    last_team_touch: tuple[str, str] | None = None
+    do_not_contact: str | None = None
 
 
 # What a prospect's timeline shows, one kind per source of events (the UI picks an icon by kind).

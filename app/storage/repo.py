@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Callable
 from app.core.dates import add_business_days, now_iso
 from app.core.errors import InputError, StoreBusy
 from app.core.models import (
-    EMAIL_KINDS, FACT_KINDS, MESSAGE_KINDS, PROSPECT_STATUSES, Draft, Fact, Prospect, TimelineEvent, Touch,
+    EMAIL_KINDS, FACT_KINDS, MESSAGE_KINDS, PROSPECT_STATUSES, Draft, Fact, Prospect, TeamContext, TimelineEvent,
+    Touch,
 )
 from app.core.text import CITATION_RE, MAX_NOTE_CHARS, sanitize
 from app.core.validate import note_input, prospect_input
@@ -65,17 +66,28 @@ def _prospect(row: sqlite3.Row) -> Prospect:
         id=row["id"], company=row["company"], website=row["website"], contact_name=row["contact_name"],
         role=row["role"], status=row["status"], created_at=row["created_at"], status_reason=row["status_reason"],
         follow_up_due=row["due"] if "due" in keys and row["status"] == "contacted" else None,
-        email=row["email"],
+        email=row["email"], gid=row["gid"], owner=row["owner"] if "owner" in keys else None,
+        last_team_touch=row["team_touch"] if "team_touch" in keys else None,
     )
 
 
 # The follow-up date of the last email sent: a call or a LinkedIn note afterwards is a touch, but the email
 # still waits for its reply (and a voicemail points to an email, it doesn't replace one). "Last" by when it was
 # sent, as the sent log is listed: after a merge the two logs' ids interleave, and the later send's date wins.
+# Only the rep's own sends (created_by IS NULL): a teammate's email waits for its own reply, not the rep's.
+# The owner is the team's current claim on the account (an expired one is nobody's), by display name.
 _EMAIL_KINDS_SQL = ", ".join(f"'{k}'" for k in EMAIL_KINDS)
 _PROSPECT_SELECT = (
-    "SELECT p.*, (SELECT t.follow_up_due FROM touches t WHERE t.prospect_id = p.id"
-    f" AND t.kind IN ({_EMAIL_KINDS_SQL}) ORDER BY t.sent_at DESC, t.id DESC LIMIT 1) AS due FROM prospects p"
+    "SELECT p.*, (SELECT t.follow_up_due FROM touches t WHERE t.prospect_id = p.id AND t.created_by IS NULL"
+    f" AND t.kind IN ({_EMAIL_KINDS_SQL}) ORDER BY t.sent_at DESC, t.id DESC LIMIT 1) AS due,"
+    " (SELECT COALESCE(NULLIF(m.display_name, ''), o.owner) FROM team_owners o"
+    " LEFT JOIN team_members m ON m.role = o.owner WHERE o.prospect_gid = p.gid"
+    " AND (o.expires_at IS NULL OR o.expires_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))) AS owner,"
+    # A teammate's last touch of the account ("Sam Lee, 2026-11-18"), for the prospect list.
+    " (SELECT COALESCE(NULLIF(m.display_name, ''), t.created_by) || ', ' || substr(t.sent_at, 1, 10)"
+    " FROM touches t LEFT JOIN team_members m ON m.role = t.created_by WHERE t.prospect_id = p.id"
+    " AND t.created_by IS NOT NULL ORDER BY t.sent_at DESC LIMIT 1) AS team_touch"
+    " FROM prospects p"
 )
 # What a merge keeps of a duplicate fact's source and snapshot: keep's own, else the other's.
 _FILLED_FACT_FIELDS = ("source_url", "source_title", "published", "lang", "score")
@@ -89,6 +101,7 @@ def _fact(row: sqlite3.Row) -> Fact:
         retrieved_at=row["retrieved_at"], pinned=bool(row["pinned"]), discarded=bool(row["discarded"]),
         lang=row["lang"], off_site=bool(row["off_site"]), score=row["score"], quote=row["quote"],
         quote_url=row["quote_url"], quote_retrieved_at=row["quote_retrieved_at"], quote_sha256=row["quote_sha256"],
+        gid=row["gid"], created_by=row["created_by"],
     )
 
 
@@ -117,7 +130,7 @@ def _touch(row: sqlite3.Row) -> Touch:
     return Touch(
         id=row["id"], prospect_id=row["prospect_id"], kind=row["kind"], subject=row["subject"], text=row["text"],
         cited_fact_ids=tuple(json.loads(row["cited_fact_ids"])), overrides=tuple(json.loads(row["overrides"])),
-        sent_at=row["sent_at"], follow_up_due=row["follow_up_due"],
+        sent_at=row["sent_at"], follow_up_due=row["follow_up_due"], gid=row["gid"], sent_by=row["created_by"],
     )
 
 
@@ -234,7 +247,8 @@ class WorkspaceRepo:
         if before.status != "disqualified":
             raise InputError(f"{before.company} is not disqualified (it is {before.status}), so there is nothing to "
                              "reopen.")
-        sent = self.conn.execute("SELECT 1 FROM touches WHERE prospect_id = ? LIMIT 1", (prospect_id,)).fetchone()
+        sent = self.conn.execute("SELECT 1 FROM touches WHERE prospect_id = ? AND created_by IS NULL LIMIT 1",
+                                 (prospect_id,)).fetchone()
         self._change_status(before, "contacted" if sent else "new", "")
         return self.get_prospect(prospect_id)
 
@@ -243,11 +257,18 @@ class WorkspaceRepo:
         """Delete a prospect with everything kept for it: facts (and their search entries), drafts, the sent log,
         its research-queue row and status history. Returns the prospect as it was. InputError for an unknown id."""
         gone = self.get_prospect(prospect_id)
+        sent = [r[0] for r in self.conn.execute("SELECT gid FROM touches WHERE prospect_id = ?", (prospect_id,))]
         # The tables cascade, but only on a connection with foreign keys on (any tool's, PostgreSQL's later):
         # deleting each row here holds everywhere. Deleting facts row by row fires the search-index trigger.
         for table in ("facts", "drafts", "touches", "research_queue", "prospect_events"):
             self.conn.execute(f"DELETE FROM {table} WHERE prospect_id = ?", (prospect_id,))
         self.conn.execute("DELETE FROM prospects WHERE id = ?", (prospect_id,))
+        if sent:
+            # Dropping a prospect from this workspace takes no send back: the team keeps its sent log, so the
+            # tombstones the delete trigger queued (team mode) go too.
+            marks = ",".join("?" * len(sent))
+            self.conn.execute(f"DELETE FROM sync_outbox WHERE entity = 'touch' AND op = 'delete' AND gid IN ({marks})",
+                              sent)
         return gone
 
     @_writes
@@ -516,11 +537,38 @@ class WorkspaceRepo:
         return _touch(row)
 
     def list_touches(self, prospect_id: int) -> list[Touch]:
-        rows = self.conn.execute("SELECT * FROM touches WHERE prospect_id = ? ORDER BY sent_at, id", (prospect_id,))
+        """The rep's own sent log for a prospect, oldest first (a teammate's sends: team_touches)."""
+        rows = self.conn.execute("SELECT * FROM touches WHERE prospect_id = ? AND created_by IS NULL"
+                                 " ORDER BY sent_at, id", (prospect_id,))
         return [_touch(r) for r in rows]
 
+    def team_touches(self, prospect_id: int) -> list[Touch]:
+        """What teammates sent this prospect (pulled from the team; sent_by is their role), oldest first."""
+        rows = self.conn.execute("SELECT * FROM touches WHERE prospect_id = ? AND created_by IS NOT NULL"
+                                 " ORDER BY sent_at, id", (prospect_id,))
+        return [_touch(r) for r in rows]
+
+    def team_context_if_connected(self, prospect_id: int) -> TeamContext | None:
+        """The team context drafts to this prospect are checked with; None when the workspace is in no team
+        (a solo rep: the team rules are not checked)."""
+        from .sync_store import SyncStore
+
+        return self.team_context(prospect_id) if SyncStore(self.conn).connected() else None
+
+    def team_context(self, prospect_id: int, days: int | None = None, today: date | None = None) -> TeamContext:
+        """Owner, a teammate's recent touch and do-not-contact for a prospect (see sync_store.team_context); the
+        rep is the role the team connection was made with; days: the team's setting teammate_touch_days (14 when
+        unset). InputError for an unknown id."""
+        from .sync_store import SyncStore  # sync_store builds on this module
+
+        store = SyncStore(self.conn)
+        if days is None:
+            days = int(store.team_setting("teammate_touch_days", 14))
+        return store.team_context(prospect_id, store.state("role") or "", days, today or date.today())
+
     def get_touch(self, touch_id: int) -> Touch:
-        row = self.conn.execute("SELECT * FROM touches WHERE id = ?", (touch_id,)).fetchone()
+        """One of the rep's own sends (a teammate's can't be taken back from here)."""
+        row = self.conn.execute("SELECT * FROM touches WHERE id = ? AND created_by IS NULL", (touch_id,)).fetchone()
         if row is None:
             raise InputError(f"There is no sent message with id {touch_id} (it may have been taken back already).")
         return _touch(row)

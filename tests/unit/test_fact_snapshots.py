@@ -70,7 +70,10 @@ def test_a_version_5_workspace_keeps_every_fact_and_its_search(tmp_path):
     assert LATEST_VERSION >= 6 and conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     after = [dict(r) for r in conn.execute("SELECT * FROM facts ORDER BY id")]
     new_columns = {"quote": None, "quote_url": None, "quote_retrieved_at": None, "quote_sha256": None}
-    assert after == [{**row, **new_columns} for row in before], "every fact, id and column as it was"
+    # Team sync (migration 0010) gives every fact a global id of its own and an author (None: this rep).
+    assert all(a["gid"] for a in after) and len({a["gid"] for a in after}) == len(after)
+    assert after == [{**row, **new_columns, "gid": a["gid"], "created_by": None} for row, a in zip(before, after)], \
+        "every fact, id and column as it was"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")  # raises when out of step
