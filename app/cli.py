@@ -7,18 +7,19 @@ import json
 import os
 import sqlite3
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from app import __version__
 from app.core import dates
 from app.core.errors import EarnedError
-from app.core.models import EMAIL_KINDS, MESSAGE_KINDS, kind_label
+from app.core.models import EMAIL_KINDS, MESSAGE_KINDS, Prospect, Touch, kind_label
 from app.core.paths import database_path
 from app.core.redact import install_log_filter, redact
 from app.core.validate import note_input, prospect_input
 from app.storage.database import open_store, store_error
 from app.storage.repo import WorkspaceRepo
+from app.team import cli as team_cli
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -86,6 +87,25 @@ def build_parser() -> argparse.ArgumentParser:
                             "one a follow-up answers (default kind: follow-up once an email was sent); not with "
                             "--facts, --company or --previous")
     check.add_argument("--json", action="store_true", help="print one JSON object")
+    touches = sub.add_parser("touches", help="the sent log: record a message you sent")
+    tsub = touches.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+    tadd = tsub.add_parser(
+        "add", help="check a draft as the composer does before Copy and, if it may go out, log it as sent",
+        description="Check the draft as the composer does before Copy (this prospect's facts, its last email for a "
+                    "follow-up, your saved thresholds) and log it as sent, as Copy logs it: the text without "
+                    "citations (a follow-up with the forwarded original), the facts it cites, any rules copied "
+                    "over, and the follow-up date. Like Copy, it clears the prospect's saved draft. A draft that "
+                    "fails its check is not logged (exit 1) unless each failing rule that may be copied over is "
+                    "named with --override; cites-research never can be.")
+    tadd.add_argument("file", metavar="FILE",
+                      help="the draft: optional 'Subject: ...' line, blank line, body (UTF-8); - reads standard input")
+    tadd.add_argument("--prospect", required=True, type=int, metavar="ID",
+                      help="who it went to (see: earned prospect list)")
+    tadd.add_argument("--kind", required=True, choices=MESSAGE_KINDS, help="the message kind")
+    tadd.add_argument("--override", action="append", default=[], metavar="RULE",
+                      help="copy over this failing rule, as Copy anyway does (repeat for each; the sent log "
+                           "records them)")
+    tadd.add_argument("--json", action="store_true", help="print one JSON object")
     rules = sub.add_parser("rules", help="list the rules with their levels, thresholds and sources")
     rules.add_argument("--json", action="store_true")
 
@@ -114,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     bak.add_argument("file")
     res = sub.add_parser("restore", help="replace the workspace with a backup (the current one is kept)")
     res.add_argument("file")
+
+    team_cli.add_parser(sub, _Parser)
 
     keys = sub.add_parser("keys", help="API keys, kept in the system keychain only")
     ksub = keys.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
@@ -207,9 +229,14 @@ def _keys(args) -> int:
 
 def _read_text(path: str, what: str) -> str:
     try:
-        data = open(path, "rb").read()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as e:
         raise UsageError(f"can't read the {what} {path}: {e.strerror}.") from None
+    return _decode_text(data, path, what)
+
+
+def _decode_text(data: bytes, path: str, what: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -247,8 +274,29 @@ def _rule_pack():
     return pack
 
 
-def _prospect_context(prospect_id: int, kind: str | None, pack):
-    """(kind, facts, previous, company, pack) for a draft to this prospect, as the composer checks it."""
+@dataclass(frozen=True)
+class _ProspectContext:
+    """What a draft to a prospect of the workspace is checked with, as the composer checks it."""
+    repo: WorkspaceRepo
+    prospect: Prospect
+    touches: list[Touch]  # the rep's own sent log, oldest first
+    kind: str
+    facts: list[dict]
+    previous: str | None
+    company: str
+    pack: object  # the rule pack with the rep's saved thresholds
+    team: object  # a TeamContext in a team workspace; None for a solo rep
+
+
+def _team_context(repo: WorkspaceRepo, prospect: Prospect):
+    """The team context drafts to this prospect are checked with (check --prospect, touches add): who owns the
+    account, a teammate's recent touch, the do-not-contact list (app.compose.team_rules). None: a solo rep, and
+    the team rules are not checked. The composer passes the same to check_text (WorkspaceService.load_prospect)."""
+    return repo.team_context_if_connected(prospect.id)
+
+
+def _prospect_context(prospect_id: int, kind: str | None, pack) -> _ProspectContext:
+    """A draft to this prospect's context, as the composer checks it."""
     from app.compose.engine import thread_context
 
     repo = _open_repo()
@@ -256,7 +304,8 @@ def _prospect_context(prospect_id: int, kind: str | None, pack):
     touches = repo.list_touches(prospect_id)
     kind = kind or ("follow-up" if any(t.kind in EMAIL_KINDS for t in touches) else "first-touch")
     facts, previous = thread_context(repo.list_facts(prospect_id), touches, kind)
-    return kind, facts, previous, prospect.company, pack.tuned(repo.get_setting("rule_overrides", {}) or {})
+    return _ProspectContext(repo, prospect, touches, kind, facts, previous, prospect.company,
+                            pack.tuned(repo.get_setting("rule_overrides", {}) or {}), _team_context(repo, prospect))
 
 
 def _check(args) -> int:
@@ -269,14 +318,17 @@ def _check(args) -> int:
                          f"leave out {', '.join(given)}.")
     text = _read_text(args.file, "draft")
     pack = _rule_pack()
+    team = None
     if args.prospect is not None:
-        kind, facts, previous, company, pack = _prospect_context(args.prospect, args.kind, pack)
+        ctx = _prospect_context(args.prospect, args.kind, pack)
+        kind, facts, previous, company, pack, team = ctx.kind, ctx.facts, ctx.previous, ctx.company, ctx.pack, ctx.team
     else:
         facts = _read_facts(args.facts) if args.facts else []
         previous = _read_text(args.previous, "previous message") if args.previous else None
         kind = args.kind or ("follow-up" if previous is not None else "first-touch")
         company = args.company
-    result = check_text(text, kind, facts, previous=previous, company=company, today=args.today, pack=pack)
+    result = check_text(text, kind, facts, previous=previous, company=company, today=args.today, pack=pack,
+                        team=team)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -291,6 +343,114 @@ def _check(args) -> int:
         print(f"\n{kind_label(result['kind'])} ({result['kind']}), {result['words']} words, "
               f"{len(set(result['citations']))} citation(s): {verdict}")
     return EXIT_OK if result["ok"] else EXIT_FAIL
+
+
+def _read_draft(path: str) -> str:
+    """A draft file, or standard input for "-"; UTF-8, line breaks as Python's text mode reads them."""
+    if path != "-":
+        return _read_text(path, "draft")
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as e:
+        raise UsageError(f"can't read the draft from standard input: {e.strerror}.") from None
+    return _decode_text(data, "on standard input", "draft")
+
+
+def _touches(args) -> int:
+    """touches add: what Copy does, from a file: the composer's check and send decision, then the sent log."""
+    from app.compose import check_text
+    from app.compose.draft_text import compose_text, parse_draft
+    from app.compose.send import CheckResult, decide, outgoing
+    from app.storage.repo import DEFAULT_FOLLOW_UP_DAYS
+
+    text = _read_draft(args.file)
+    pack = _rule_pack()
+    known = {r.id for r in pack.rules}
+    unknown = [r for r in dict.fromkeys(args.override) if r not in known]
+    if unknown:
+        raise UsageError(f"--override {', '.join(unknown)}: no such rule (see: earned rules).")
+    ctx = _prospect_context(args.prospect, args.kind, pack)
+    kind, prospect = ctx.kind, ctx.prospect
+    draft = parse_draft(text)
+    subject, body = draft.subject or "", draft.body
+    # As the composer hands its subject and body to the rules: only a first touch's subject is checked.
+    raw = None
+    if body.strip():
+        raw = check_text(compose_text(subject if kind == "first-touch" else "", body), kind, ctx.facts,
+                         previous=ctx.previous, company=ctx.company or None, pack=ctx.pack, team=ctx.team)
+    result = CheckResult.from_json(raw) if raw is not None else None
+    failing = {r.id for r in result.failures()} if result is not None else set()
+    for rule_id in dict.fromkeys(args.override):
+        if rule_id not in failing:
+            print(f"earned: note: --override {rule_id}: that rule doesn't fail, so there is nothing to copy over.",
+                  file=sys.stderr)
+    decision = decide(result, ctx.pack, [r for r in dict.fromkeys(args.override) if r in failing])
+    if not decision.allowed:
+        return _refused(args, ctx, result, decision)
+
+    last_email = next((t for t in reversed(ctx.touches) if t.kind in EMAIL_KINDS), None)
+    message = outgoing(kind, subject, body, last_email)
+    if subject.strip() and message.subject != subject.strip():
+        print(f"earned: note: the Subject line is not used: {_subject_note(kind, message.subject)}", file=sys.stderr)
+    # The facts it cites, as the composer counts them: each marker that names one of this prospect's facts, once.
+    ids = {str(f["id"]) for f in ctx.facts}
+    cited = [int(c) for c in dict.fromkeys(result.citations) if c in ids]
+    repo = ctx.repo
+    had_draft = repo.get_draft(prospect.id) is not None
+    days = int(repo.get_setting("follow_up_days", DEFAULT_FOLLOW_UP_DAYS))
+    touch = repo.record_touch(prospect.id, kind, message.subject, message.text, cited, list(decision.overridden),
+                              follow_up_days=days)
+    if had_draft:
+        print(f"earned: note: the draft saved in Earned for {prospect.company} was cleared, as Copy clears it.",
+              file=sys.stderr)
+    if args.json:
+        print(json.dumps({"logged": True, "touch_id": touch.id, "prospect_id": touch.prospect_id, "kind": touch.kind,
+                          "subject": touch.subject, "text": touch.text, "cited_fact_ids": list(touch.cited_fact_ids),
+                          "overrides": list(touch.overrides), "sent_at": touch.sent_at,
+                          "follow_up_due": touch.follow_up_due}, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Logged as sent: {kind_label(touch.kind)} to {prospect.company} (prospect {prospect.id}), touch {touch.id}.")
+    if touch.subject:
+        print(f"Subject: {touch.subject}")
+    print("Cites: " + ", ".join(f"[^{i}]" for i in touch.cited_fact_ids))
+    if touch.overrides:
+        print(f"Copied over: {', '.join(touch.overrides)} (the sent log records it).")
+    print(f"Follow up on {touch.follow_up_due}." if touch.follow_up_due else "No follow-up date: it is not an email.")
+    print(f"\n{touch.text}")
+    return EXIT_OK
+
+
+def _subject_note(kind: str, sent_subject: str) -> str:
+    if kind == "follow-up":
+        return f"a follow-up goes out under the email it forwards (“{sent_subject}”)."
+    return f"a {kind_label(kind)} has no subject."
+
+
+def _refused(args, ctx: _ProspectContext, result, decision) -> int:
+    """touches add of a draft that may not go out: the failing rules, and what --override would log it."""
+    failing = result.failures() if result is not None else []
+    named = set(args.override)
+    missing = [r for r in decision.overridable if r not in named]
+    if args.json:
+        print(json.dumps({"logged": False, "prospect_id": ctx.prospect.id, "kind": ctx.kind, "reason": decision.reason,
+                          "failing": [{"id": r.id, "message": r.message, "overridable": ctx.pack.overridable(r.id)}
+                                      for r in failing],
+                          "missing_overrides": [] if decision.blocking else missing}, ensure_ascii=False))
+    if result is None:
+        print("earned: not logged: the draft is empty: write the message first.", file=sys.stderr)
+        return EXIT_FAIL
+    print(f"earned: not logged: {len(failing)} rule(s) fail:", file=sys.stderr)
+    for r in failing:
+        how = "can't be overridden" if not ctx.pack.overridable(r.id) else \
+            ("--override given" if r.id in named else f"--override {r.id} logs it anyway")
+        print(f"  ✘ {r.id:<15} {r.message} ({how})", file=sys.stderr)
+    if decision.blocking:
+        print(f"earned: fix the draft: {', '.join(r.id for r in decision.blocking)} can't be copied over.",
+              file=sys.stderr)
+    elif missing:
+        print("earned: to log it anyway (the sent log records what you copied over): "
+              + " ".join(f"--override {r}" for r in missing), file=sys.stderr)
+    return EXIT_FAIL
 
 
 def _rules(args) -> int:
@@ -547,7 +707,7 @@ def _sources(args) -> int:
 
 COMMANDS = {"prospect": _prospect, "notes": _notes, "keys": _keys, "check": _check, "rules": _rules,
             "sources": _sources, "research": _research, "import-csv": _import_csv, "export": _export, "backup": _backup,
-            "restore": _restore}
+            "restore": _restore, "touches": _touches, "team": lambda args: team_cli.run(args, _open_repo)}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -205,13 +205,15 @@ class cached_property:  # noqa: N801 - named as functools' is
 class Analysis:
     """A draft as the rules see it. `kind` is first-touch or follow-up."""
 
-    def __init__(self, text: str, kind: str, facts: list[dict], previous: str | None, company: str | None, today):
+    def __init__(self, text: str, kind: str, facts: list[dict], previous: str | None, company: str | None, today,
+                 team=None):
         self.text = text
         self.kind = kind
         self.facts = facts
         self.previous = previous
         self.company = company
         self.today = today
+        self.team = team  # a TeamContext (team mode: who owns the account, who wrote lately); None for a solo rep
         self.parsed = parse_draft(text)
 
     # -- regions -------------------------------------------------------------------

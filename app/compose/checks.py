@@ -10,7 +10,7 @@ from itertools import compress
 from app.core import dates
 from app.core.text import CITATION_RE
 
-from . import accuracy, claims, deliverability, kinds_rules
+from . import accuracy, claims, deliverability, kinds_rules, team_rules
 from .analysis import Analysis, Span
 from .rulepack import Check
 from .words import content_set, content_words, cosine, fact_words
@@ -287,6 +287,7 @@ def _signature(a: Analysis, check: Check, params: dict) -> Result:
 SCRIPTS = {"greeting": _greeting, "signature": _signature}
 SCRIPTS.update(kinds_rules.SCRIPTS)  # LinkedIn notes and call scripts
 SCRIPTS.update({**claims.SCRIPTS, **accuracy.SCRIPTS, **deliverability.SCRIPTS})  # claims, misquotes, spam signals
+SCRIPTS.update(team_rules.SCRIPTS)  # team mode: account owners, teammates' touches, do-not-contact
 
 
 def script(a: Analysis, check: Check, params: dict) -> Result:

@@ -49,12 +49,15 @@ def run_rule(rule: Rule, a: Analysis) -> dict:
 
 
 def check_text(text: str, kind: str, facts: list[dict], previous: str | None = None,
-               company: str | None = None, today: date | None = None, pack: RulePack | None = None) -> dict:
-    """Check a plain-text draft against the rules; returns the CLI's JSON shape."""
+               company: str | None = None, today: date | None = None, pack: RulePack | None = None,
+               team=None) -> dict:
+    """Check a plain-text draft against the rules; returns the CLI's JSON shape. team: the prospect's
+    app.core.models.TeamContext in a team workspace (who owns the account, a teammate's last touch, the
+    do-not-contact list: see team_rules.py); None for a solo rep, whose team rules pass."""
     if kind not in MESSAGE_KINDS:
         raise ValueError(f"unknown message kind {kind!r}; use first-touch or follow-up")
-    a = Analysis(text, kind, facts, previous, company, today or date.today())
-    rules = [run_rule(rule, a) for rule in (pack or default_pack()).for_kind(kind)]
+    a = Analysis(text, kind, facts, previous, company, today or date.today(), team)
+    rules = [run_rule(rule, a) for rule in (pack or default_pack()).for_kind(kind, team=team is not None)]
     return {
         "ok": all(r["status"] != "fail" for r in rules),
         "kind": kind,

@@ -64,19 +64,23 @@ class Rule:
     age_days: dict[str, Any] = field(default_factory=dict)  # fact kind -> days or "$param"
     renamed_params: dict[str, str] = field(default_factory=dict)  # old name -> new name
     char_limit: Any = None  # the kinds it applies to have at most this many characters (a number or "$param")
+    team: bool = False  # checked only with a team context (a team workspace): a solo rep never sees it
 
 
 @dataclass(frozen=True)
 class RulePack:
     rules: tuple[Rule, ...]
     example_defaults: dict[str, Any]
-    _by_kind: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _by_kind: dict[tuple[str, bool], tuple[Rule, ...]] = field(default_factory=dict, init=False, compare=False,
+                                                                repr=False)
 
-    def for_kind(self, kind: str) -> tuple[Rule, ...]:
-        """The rules for a kind of message, in pack order (asked on every keystroke: kept)."""
-        if kind not in self._by_kind:
-            self._by_kind[kind] = tuple(r for r in self.rules if kind in r.applies_to)
-        return self._by_kind[kind]
+    def for_kind(self, kind: str, team: bool = False) -> tuple[Rule, ...]:
+        """The rules for a kind of message, in pack order; the team rules only in a team workspace (asked on
+        every keystroke: kept)."""
+        key = (kind, team)
+        if key not in self._by_kind:
+            self._by_kind[key] = tuple(r for r in self.rules if kind in r.applies_to and (team or not r.team))
+        return self._by_kind[key]
 
     def get(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -316,6 +320,9 @@ class _Loader:
         overridable = raw.get("overridable", True)
         if not isinstance(overridable, bool):
             self.problem(line("overridable"), rule_id, "overridable must be true or false")
+        team = raw.get("team", False)
+        if not isinstance(team, bool):
+            self.problem(line("team"), rule_id, "team must be true or false")
         age_days = raw.get("age_days", {})
         if not isinstance(age_days, dict) or any(isinstance(v, bool) or not isinstance(v, (int, str))
                                                  for v in age_days.values()):
@@ -360,7 +367,7 @@ class _Loader:
             id=rule_id, applies_to=tuple(kinds), level=level, description=raw["description"].strip(),
             source=raw["source"].strip(), pass_message=raw.get("pass_message", "OK."), params=dict(params),
             checks=built, examples=tuple(examples), param_help=dict(help_), overridable=overridable,
-            age_days=dict(age_days), renamed_params=dict(renamed), char_limit=char_limit,
+            age_days=dict(age_days), renamed_params=dict(renamed), char_limit=char_limit, team=team is True,
         )
 
     def refs(self, options: dict, params: dict, rule_id: str, line) -> None:

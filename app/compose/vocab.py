@@ -19,9 +19,11 @@ RULE_KEYS = frozenset({
     "age_days",  # {fact kind: days or "$param"}: when a cited fact is stale (fact cards show it too)
     "renamed_params",  # {old_name: "new_name"}: saved overrides of old_name migrate to new_name
     "char_limit",  # days-like: a number or "$param": the message's character limit (the composer counts to it)
+    "team",  # true: checked only in a team workspace (with a team context); a solo rep never sees it
 })
 RULE_REQUIRED = ("id", "applies_to", "description", "source", "checks")
-EXAMPLE_KEYS = frozenset({"expect", "text", "kind", "note", "previous", "facts", "company", "today"})
+# team: a table of the team context the example is checked with (team_rules.TEAM_KEYS; absent: a solo rep).
+EXAMPLE_KEYS = frozenset({"expect", "text", "kind", "note", "previous", "facts", "company", "today", "team"})
 
 CHECK_COMMON = frozenset({"kind", "level", "message"})  # and message_<which> (see MESSAGE_VARIANTS)
 
