@@ -14,8 +14,9 @@ from app.core.errors import SecretsUnavailable
 from app.research.sources import KEY_SOURCES
 
 SERVICE = "earned"
-# The key names Earned knows; anything else is a typo worth catching.
-KNOWN_KEYS = KEY_SOURCES  # the registry's sources that need a key
+TEAM_SERVER_KEY = "team-server"  # the rep's password on the team's PostgreSQL server (app.team.client.TEAM_KEY)
+# The API keys Earned stores (the registry's sources that need one); anything else is a typo worth catching.
+KNOWN_KEYS = KEY_SOURCES
 
 # Backends that would put secrets in a plain file or nowhere: refuse them.
 _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
@@ -60,6 +61,10 @@ class SecretStore:
             return False
 
     def _check_name(self, name: str) -> None:
+        # A team server password is kept per server and role ("team-server:postgresql://dana@host/db"): one
+        # machine may sit in two teams, or two workspaces in one.
+        if name.startswith(TEAM_SERVER_KEY + ":"):
+            return
         if name not in KNOWN_KEYS:
             raise ValueError(f"Unknown key name {name!r}; Earned stores: {', '.join(KNOWN_KEYS)}.")
 

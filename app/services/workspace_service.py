@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.compose.rulepack import team_pack
 from app.core.errors import DiskFull, EarnedError
-from app.core.models import Draft, Fact, Prospect, Touch
+from app.core.models import Draft, Fact, Prospect, TeamContext, Touch
 from app.core.paths import database_path, resources_dir
 from app.storage.database import open_store, store_error
 from app.storage.repo import DEFAULT_FOLLOW_UP_DAYS, WorkspaceRepo
@@ -59,6 +59,7 @@ class ProspectData:
     facts: list[Fact]  # the store's order: pinned, notes, research by usefulness and date
     touches: list[Touch]  # oldest first
     draft: Draft | None
+    team: TeamContext | None = None  # in a team workspace: owner, a teammate's recent touch, do-not-contact
 
 
 class WorkspaceService(QObject):
@@ -191,7 +192,8 @@ class WorkspaceService(QObject):
         def work():
             repo = self._require_repo()
             return ProspectData(repo.get_prospect(prospect_id), repo.list_facts(prospect_id),
-                                repo.list_touches(prospect_id), pending[1] if pending else repo.get_draft(prospect_id))
+                                repo.list_touches(prospect_id), pending[1] if pending else repo.get_draft(prospect_id),
+                                repo.team_context_if_connected(prospect_id))
 
         return self._submit("loading the prospect", work)
 

@@ -301,7 +301,16 @@ class ComposerPane(QWidget):
             return
         who = " at ".join(x for x in (p.contact_name, p.company) if x)
         email = getattr(p, "email", "")
-        self.recipient.setText(f"To {who}" + (f" <{email}>" if email else "") if who else "Loading…")
+        text = f"To {who}" + (f" <{email}>" if email else "") if who else "Loading…"
+        team = self.session.team if self._ready() else None
+        if team is not None:  # in a team: whose account it is and who wrote last, before the rep writes
+            said = [f"owned by {'you' if team.owner_is_me else team.owner}" if team.owner else "no owner yet"]
+            if team.last_team_touch:
+                said.append(f"{team.last_team_touch[0]} wrote on {team.last_team_touch[1]}")
+            if team.do_not_contact:
+                said.append(f"do not contact: {team.do_not_contact}")
+            text += "\nTeam: " + " · ".join(said)
+        self.recipient.setText(text)
 
     def _show_draft(self) -> None:
         """Fill kind, subject and body from the session's draft (checked once, when all three are in)."""
@@ -480,7 +489,7 @@ class ComposerPane(QWidget):
         text = message_text(kind, self.subject.text(), body)
         facts, previous = thread_context(self.session.ordered_facts, self.session.touches, kind)
         raw = check_text(text, kind, facts, previous=previous, company=self.session.prospect.company or None,
-                         pack=self.pack)
+                         pack=self.pack, team=self.session.team)
         self.result = CheckResult.from_json(raw)
         self.checklist.show_result(raw, self.pack)
         self._fit_checklist()

@@ -17,6 +17,7 @@ from app import APP_NAME
 from app.services.batch_research_service import BatchResearchService
 from app.services.research_service import ResearchService
 from app.services.secrets_service import SecretsService
+from app.services.team_service import TeamService
 from app.services.workspace_service import Change, WorkspaceService
 
 from .batch_panel import BatchPanel
@@ -44,13 +45,14 @@ class MainWindow(QMainWindow):
 
     def __init__(self, service: WorkspaceService, settings: QSettings, parent=None,
                  research: ResearchService | None = None, secrets: SecretsService | None = None,
-                 batch: BatchResearchService | None = None):
+                 batch: BatchResearchService | None = None, team: TeamService | None = None):
         super().__init__(parent)
         self.service = service
         self.settings = settings
         self.research_service = research or ResearchService(service.db_path, parent=service)
         self.secrets = secrets or SecretsService(parent=service)
         self.batch_service = batch or BatchResearchService(service.db_path, parent=service)
+        self.team_service = team or TeamService(service.db_path, workspace=service, parent=service)
         self._ready_sent = False
         self.setWindowTitle(APP_NAME)
         # Placeholder text and the selection colour, readable (4.5:1) here and in every dialog: the style's
@@ -85,7 +87,7 @@ class MainWindow(QMainWindow):
         self.research_actions = ResearchActions(self, service, self.session, self.research, self.research_service,
                                                 self.batch_service, self.batch_panel)
         self.data_actions = DataActions(self, service, self.research.current_prospect, imported=self._after_import)
-        self.settings_actions = SettingsActions(self, service, self.secrets, self._apply_pack)
+        self.settings_actions = SettingsActions(self, service, self.secrets, self._apply_pack, self.team_service)
         self.spelling_actions = SpellingActions(self, service, self.session, self.composer)
         self.snippet_actions = SnippetActions(self, service, self.composer)
         self._build_menu()
@@ -243,6 +245,7 @@ class MainWindow(QMainWindow):
             self._load_prospects()
             self.spelling_actions.start()
             self.snippet_actions.load()
+            self.team_service.start()  # a workspace in a team syncs now and every minute; else nothing
             self.batch_service.resume()
 
         def failed(message: str) -> None:
@@ -321,6 +324,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.research_service.shutdown()
         self.batch_service.shutdown()  # before the store closes: the last facts it found are saved
+        self.team_service.stop()
         self.secrets.wait(5000)
         self.service.close()
         super().closeEvent(event)

@@ -35,7 +35,10 @@ def _prospect_label(p: Prospect, today: str) -> str:
     who = ", ".join(x for x in (p.contact_name, p.role) if x)
     status = p.shown_status(today)
     due = f" since {p.follow_up_due}" if status == "follow-up due" and p.follow_up_due else ""
-    return f"{p.company}  ({status}{due})" + (f"  ·  {who}" if who else "")
+    # In a team: whose account it is and a teammate's last touch, so a rep sees it before opening it.
+    team = "".join(x for x in (f"  ·  owner: {p.owner}" if getattr(p, "owner", None) else "",
+                               f"  ·  team touch: {p.last_team_touch}" if getattr(p, "last_team_touch", None) else ""))
+    return f"{p.company}  ({status}{due})" + team + (f"  ·  {who}" if who else "")
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:

@@ -44,6 +44,7 @@ class ProspectSession(QObject):
         self.facts: dict[int, Fact] = {}  # not discarded
         self.touches: list[Touch] = []  # oldest first
         self.draft: Draft | None = None  # the composer's text, as of its last edit
+        self.team = None  # TeamContext in a team workspace (who owns the account, a teammate's touch); else None
         self.search_query = ""
         self.search_results: list[Fact] = []
         self.search_names: dict[int, str] = {}  # prospect id -> company, for results of other prospects
@@ -83,7 +84,7 @@ class ProspectSession(QObject):
         self.flush()
         self.is_loaded = False
         self.prospect = None
-        self.facts, self.touches, self.draft = {}, [], None
+        self.facts, self.touches, self.draft, self.team = {}, [], None, None
         self.last_discarded = None
         self._derive()
         self._selected_id = prospect_id
@@ -107,6 +108,7 @@ class ProspectSession(QObject):
             self.prospect = data.prospect
             self.facts = {f.id: f for f in data.facts}
             self.touches = list(data.touches)
+            self.team = data.team
             self.draft = data.draft if data.draft is not None else Draft(prospect_id, self.default_kind())
             self.is_loaded = True
             self._derive()

@@ -15,9 +15,9 @@ SETTING_DEFAULTS = {"research_sources": dict(DEFAULT_SOURCES), "user_agent_conta
 
 
 class SettingsActions(QObject):
-    def __init__(self, window, service: WorkspaceService, secrets: SecretsService, apply_pack):
+    def __init__(self, window, service: WorkspaceService, secrets: SecretsService, apply_pack, team=None):
         super().__init__(window)
-        self.window, self.service, self.secrets = window, service, secrets
+        self.window, self.service, self.secrets, self.team = window, service, secrets, team
         self._apply_pack = apply_pack  # (RulePack) -> None: the composer and the fact ages use it
         self.base_pack = default_pack()  # the team's pack over the built-in one, before the rep's thresholds
         self.rule_overrides: dict = {}
@@ -68,12 +68,37 @@ class SettingsActions(QObject):
             dialog.save_key_requested.connect(
                 lambda name, value: self.secrets.save_key(name, value).success(lambda r: dialog.key_saved(*r)))
             dialog.accepted.connect(lambda: self._save(dialog.value))
+            if self.team is not None:
+                self._wire_team(dialog)
             dialog.destroyed.connect(lambda: setattr(self, "_dialog", None))
             dialog.open()
             self.secrets.load_status().success(lambda status: self._dialog is dialog and dialog.show_keys(status))
 
         # Whatever happens to this load, the next click may try again (no connection is left behind).
         self.service.load_settings(SETTING_DEFAULTS).success(show).finally_(lambda: setattr(self, "_opening", False))
+
+    def _wire_team(self, dialog: SettingsDialog) -> None:
+        """The Team tab: connect, sync and disconnect run on the team service's thread; the tab shows the outcome."""
+        team = self.team
+
+        def alive() -> bool:
+            return self._dialog is dialog
+
+        def show(state: dict) -> None:
+            if alive():
+                dialog.show_team(state)
+
+        def problem(message: str) -> None:
+            if alive():
+                dialog.team_status.setText(message)
+
+        team.status_changed.connect(show)
+        dialog.destroyed.connect(lambda: team.status_changed.disconnect(show))
+        dialog.team_connect_requested.connect(
+            lambda url, name, password: team.connect(url, name, password).failure(problem))
+        dialog.team_sync_requested.connect(team.sync)
+        dialog.team_disconnect_requested.connect(lambda: team.disconnect().failure(problem))
+        team.status().success(show)
 
     def _save(self, values: dict) -> None:
         self.service.save_settings(values)

@@ -34,6 +34,9 @@ def _scrolling(content: QWidget) -> QScrollArea:
 
 class SettingsDialog(QDialog):
     save_key_requested = Signal(str, str)  # name, value: the window hands it to the keychain service
+    team_connect_requested = Signal(str, str, str)  # server address, your name, password
+    team_sync_requested = Signal()
+    team_disconnect_requested = Signal()
 
     def __init__(self, pack, values: dict, data_folder: str, parent=None):
         super().__init__(parent)
@@ -47,6 +50,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._rules_tab(values.get("rule_overrides", {})), "Rules")
         self.tabs.addTab(self._follow_up_tab(values.get("follow_up_days", 3)), "Follow-ups")
         self.tabs.addTab(self._workspace_tab(data_folder), "Data")
+        self.tabs.addTab(self._team_tab(), "Team")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("dialogSaveButton")
         for button in buttons.buttons():
@@ -216,6 +220,66 @@ class SettingsDialog(QDialog):
                                "here: they live in your system keychain."))
         layout.addStretch()
         return page
+
+    def _team_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_note(
+            "A team shares accounts, research, notes and the sent log through the team's PostgreSQL server, so "
+            "two reps never write to one prospect. Drafts stay on this machine. Without a team, nothing leaves it."))
+        form = QFormLayout()
+        self.team_url = QLineEdit()
+        self.team_url.setObjectName("teamUrlEdit")
+        self.team_url.setPlaceholderText("postgresql://you@server.example:5432/earned")
+        self.team_name = QLineEdit()
+        self.team_name.setObjectName("teamNameEdit")
+        self.team_name.setPlaceholderText("your name, as teammates will see it")
+        self.team_password = QLineEdit()
+        self.team_password.setObjectName("teamPasswordEdit")
+        self.team_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.team_password.setPlaceholderText("kept in your system keychain, nowhere else")
+        form.addRow("Server:", self.team_url)
+        form.addRow("Your name:", self.team_name)
+        form.addRow("Password:", self.team_password)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.team_connect = QPushButton("Connect")
+        self.team_connect.setObjectName("teamConnectButton")
+        self.team_sync = QPushButton("Sync now")
+        self.team_sync.setObjectName("teamSyncButton")
+        self.team_disconnect = QPushButton("Disconnect")
+        self.team_disconnect.setObjectName("teamDisconnectButton")
+        for b in (self.team_connect, self.team_sync, self.team_disconnect):
+            b.setAutoDefault(False)
+            row.addWidget(b)
+        row.addStretch()
+        layout.addLayout(row)
+        self.team_status = _note("Not connected to a team: this workspace is yours alone.", "teamStatusLabel")
+        layout.addWidget(self.team_status)
+        layout.addStretch()
+        self.team_connect.clicked.connect(lambda: self.team_connect_requested.emit(
+            self.team_url.text().strip(), self.team_name.text().strip(), self.team_password.text()))
+        self.team_sync.clicked.connect(self.team_sync_requested)
+        self.team_disconnect.clicked.connect(self.team_disconnect_requested)
+        self.show_team({})
+        return page
+
+    def show_team(self, state: dict, problem: str = "") -> None:
+        """The team connection as the store has it (app.team.client.status), or what went wrong."""
+        connected = bool(state.get("connected"))
+        if connected:
+            self.team_url.setText(state.get("url", ""))
+            self.team_name.setText(state.get("name", ""))
+            self.team_password.clear()
+            text = (f"Connected as {state.get('name')} ({state.get('role')}): {state.get('pending', 0)} change(s) to "
+                    f"send; last sync {state.get('last_sync') or 'not yet'}.")
+            if state.get("last_error"):
+                text += f" Last problem: {state['last_error']}"
+        else:
+            text = "Not connected to a team: this workspace is yours alone."
+        self.team_status.setText(problem or text)
+        self.team_sync.setEnabled(connected)
+        self.team_disconnect.setEnabled(connected)
 
     def _save(self) -> None:
         overrides: dict = {}

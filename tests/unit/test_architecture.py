@@ -8,7 +8,7 @@ import pytest
 from app.core import tokens
 
 APP = Path(__file__).resolve().parents[2] / "app"
-NO_QT = ["core", "compose", "research", "storage", "secrets.py", "cli.py", "config.py"]
+NO_QT = ["core", "compose", "research", "storage", "team", "secrets.py", "cli.py", "config.py"]
 UI_FORBIDDEN = {"sqlite3", "requests", "keyring", "app.storage", "app.secrets", "app.research"}
 
 

@@ -1,0 +1,60 @@
+"""`earned team connect|status|sync|disconnect`: the team server from the command line."""
+from __future__ import annotations
+
+import sys
+
+from . import client
+
+
+def add_parser(sub, parser_class) -> None:
+    team = sub.add_parser("team", help="share accounts, research and the sent log through the team's server")
+    tsub = team.add_subparsers(dest="action", required=True, parser_class=parser_class, metavar="ACTION")
+    connect = tsub.add_parser("connect", help="join the team's PostgreSQL server (the password is read from "
+                                              "standard input and kept in the system keychain)")
+    connect.add_argument("--url", required=True, help="postgresql://USER@HOST:PORT/DATABASE (no password)")
+    connect.add_argument("--name", required=True, help="your name as teammates will see it")
+    status = tsub.add_parser("status", help="connected or not, what waits to be sent, the last sync")
+    status.add_argument("--json", action="store_true")
+    sync = tsub.add_parser("sync", help="send your changes and fetch the team's, now")
+    sync.add_argument("--json", action="store_true")
+    tsub.add_parser("disconnect", help="stop syncing on this machine (your data stays)")
+
+
+def run(args, open_repo) -> int:
+    repo = open_repo()
+    if args.action == "connect":
+        password = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else _ask()
+        state = client.connect(repo, args.url, args.name, password or None)
+        print(f"Connected to {state['url']} as {state['name']} ({state['role']}). "
+              f"{state['pending']} change(s) wait for the first sync: run `earned team sync`.")
+        return 0
+    if args.action == "status":
+        state = client.status(repo)
+        if getattr(args, "json", False):
+            print(client.dumps(state))
+        elif not state["connected"]:
+            print("Not connected to a team: this workspace is yours alone.")
+        else:
+            print(f"Connected to {state['url']} as {state['name']} ({state['role']}); "
+                  f"{state['pending']} change(s) to send; last sync {state['last_sync'] or 'never'}."
+                  + (f"\nLast problem: {state['last_error']}" if state["last_error"] else ""))
+        return 0
+    if args.action == "sync":
+        report = client.sync(repo)
+        if getattr(args, "json", False):
+            print(client.dumps(report))
+        else:
+            print(f"Sent {report['pushed']} change(s), received {report['pulled_total']} in "
+                  f"{report['seconds']} s" + (f"; {report['lost_edits']} of your edits were older than a "
+                                                f"teammate's (kept in the history)" if report["lost_edits"] else "")
+                  + ".")
+        return 0
+    client.disconnect(repo)
+    print("Disconnected: your workspace keeps everything; nothing more is shared from this machine.")
+    return 0
+
+
+def _ask() -> str:
+    import getpass
+
+    return getpass.getpass("Team server password: ")
