@@ -132,6 +132,10 @@ class TeamService(QObject):
         op.finally_(lambda: setattr(self, "_busy", False))
         return op
 
+    def scheduled(self) -> bool:
+        """Whether syncs run on the timer (only in a team workspace)."""
+        return self._timer.isActive()
+
     def stop(self) -> None:
         self._timer.stop()
         self._runner.wait(10_000)

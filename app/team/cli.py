@@ -18,9 +18,19 @@ def add_parser(sub, parser_class) -> None:
     sync = tsub.add_parser("sync", help="send your changes and fetch the team's, now")
     sync.add_argument("--json", action="store_true")
     tsub.add_parser("disconnect", help="stop syncing on this machine (your data stays)")
+    init = tsub.add_parser("init-server", help="(the team's admin) set a PostgreSQL database up as the team's "
+                                                "server; the admin password is read from standard input")
+    init.add_argument("--url", required=True, help="postgresql://ADMIN@HOST:PORT/DATABASE")
+    rep = tsub.add_parser("add-rep", help="(the team's admin) give a rep their own login; reads the admin's "
+                                           "password, then the rep's, from standard input (one a line)")
+    rep.add_argument("--url", required=True, help="postgresql://ADMIN@HOST:PORT/DATABASE")
+    rep.add_argument("--role", required=True, help="the rep's user name: lower-case letters, digits and _")
+    rep.add_argument("--name", required=True, help="the rep's name, as teammates will see it")
 
 
 def run(args, open_repo) -> int:
+    if args.action in ("init-server", "add-rep"):
+        return _admin(args)
     repo = open_repo()
     if args.action == "connect":
         password = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else _ask()
@@ -54,7 +64,30 @@ def run(args, open_repo) -> int:
     return 0
 
 
-def _ask() -> str:
+def _admin(args) -> int:
+    """The team admin's two commands: no workspace involved."""
+    from . import server
+
+    admin_password = _line("Admin password: ")
+    if args.action == "init-server":
+        applied = server.init_server(args.url, admin_password or None)
+        print(f"The team server is ready (schema version {server.LATEST_VERSION}"
+              + (f"; applied {', '.join(map(str, applied))}" if applied else "; it was already set up") + "). "
+              "Add each rep with `earned team add-rep`.")
+        return 0
+    rep_password = _line(f"Password for {args.role}: ")
+    with server.connect(args.url, admin_password or None) as conn:
+        server.add_rep(conn, args.role, rep_password, args.name)
+    print(f"{args.name} can join as {args.role}: `earned team connect --url postgresql://{args.role}@HOST:PORT/"
+          "DATABASE --name ...` (their password, typed by them, stays in their keychain).")
+    return 0
+
+
+def _line(prompt: str) -> str:
+    return sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else _ask(prompt)
+
+
+def _ask(prompt: str = "Team server password: ") -> str:
     import getpass
 
-    return getpass.getpass("Team server password: ")
+    return getpass.getpass(prompt)

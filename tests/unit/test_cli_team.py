@@ -82,3 +82,18 @@ def test_a_wrong_password_is_refused_in_words_and_never_echoed(team_db, tmp_path
     assert proc.returncode == 2 and "hunter2-nope" not in proc.stderr + proc.stdout
     assert "password" in proc.stderr.lower()
     assert not json.loads(_ok(run_app(tmp_path / "alice", "team", "status", "--json")))["connected"]
+
+
+def test_the_admin_sets_up_the_server_and_a_rep_from_the_command_line(postgres, tmp_path, secret_service_env):  # noqa: F811
+    db = postgres.new_database()
+    admin_url = db.url_for(ADMIN)
+    out = _ok(run_app(tmp_path / "admin", "team", "init-server", "--url", admin_url,
+                      input=postgres.admin_password + "\n"))
+    assert "ready" in out and postgres.admin_password not in out
+    suffix = db.name.rsplit("_", 1)[1]
+    role = f"dana_a{suffix}"
+    _ok(run_app(tmp_path / "admin", "team", "add-rep", "--url", admin_url, "--role", role, "--name", "Dana Okafor",
+                input=f"{postgres.admin_password}\ndana-password-{suffix}\n"))
+    joined = run_app(tmp_path / "dana", "team", "connect", "--url", db.url_for(role), "--name", "Dana Okafor",
+                     input=f"dana-password-{suffix}\n", env=secret_service_env)
+    assert joined.returncode == 0, joined.stderr
