@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.secrets = secrets or SecretsService(parent=service)
         self.batch_service = batch or BatchResearchService(service.db_path, parent=service)
         self.team_service = team or TeamService(service.db_path, workspace=service, parent=service)
+        self.team_service.workspace = service  # what a sync pulls reaches the window through its `changed`
         self._ready_sent = False
         self.setWindowTitle(APP_NAME)
         # Placeholder text and the selection colour, readable (4.5:1) here and in every dialog: the style's
