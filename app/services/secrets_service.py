@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from app.research.sources import KEY_SOURCES  # the registry: light, no source module loaded
 
 from .tasks import Op, TaskRunner
-from .workspace_service import user_message
+from .workspace_service import submit
 
 
 def masked(value: str) -> str:
@@ -34,21 +34,7 @@ class SecretsService(QObject):
         return self._store
 
     def _submit(self, doing: str, work) -> Op:
-        op = Op()
-
-        def fail(error: BaseException) -> None:
-            message = user_message(error, doing)
-            if op._failure is not None:
-                op._failure(message)
-            else:
-                self.failed.emit(message)
-
-        def done(result) -> None:
-            if op._success is not None:
-                op._success(result)
-
-        self._runner.run(work, done, fail)
-        return op
+        return submit(self._runner, doing, work, unhandled=self.failed.emit)
 
     def load_status(self) -> Op:
         """name -> masked value, or "" when not set; {} when there is no keychain."""

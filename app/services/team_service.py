@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .tasks import Op, TaskRunner
-from .workspace_service import Change, user_message
+from .workspace_service import Change, submit
 
 SYNC_EVERY_MS = 60_000
 
@@ -37,19 +37,7 @@ class TeamService(QObject):
         return WorkspaceRepo(open_store(self.db_path).conn)
 
     def _submit(self, doing: str, work) -> Op:
-        op = Op()
-
-        def done(result) -> None:
-            if op._success is not None:
-                op._success(result)
-
-        def fail(error: BaseException) -> None:
-            message = user_message(error, doing, self.db_path)
-            if op._failure is not None:
-                op._failure(message)
-
-        self._runner.run(work, done, fail).finally_(lambda: [then() for then in op._then])
-        return op
+        return submit(self._runner, doing, work, db_path=self.db_path)
 
     def start(self) -> None:
         """Sync now if this workspace is in a team, then every minute."""

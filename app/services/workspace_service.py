@@ -40,6 +40,26 @@ def user_message(error: BaseException, doing: str, db_path: Path | None = None) 
     return f"Something went wrong while {doing} ({type(error).__name__}). Nothing saved earlier was lost."
 
 
+def submit(runner: TaskRunner, doing: str, work, unhandled=None, db_path: Path | None = None) -> Op:
+    """Run work on runner's thread; the caller's Op gets the result, or the sentence the rep reads when it
+    fails (unhandled(message) when the caller gave no failure callback). The services' common way."""
+    op = Op()
+
+    def done(result) -> None:
+        if op._success is not None:
+            op._success(result)
+
+    def fail(error: BaseException) -> None:
+        message = user_message(error, doing, db_path)
+        if op._failure is not None:
+            op._failure(message)
+        elif unhandled is not None:
+            unhandled(message)
+
+    runner.run(work, done, fail).finally_(lambda: [then() for then in op._then])
+    return op
+
+
 @dataclass(frozen=True)
 class Change:
     """What one write changed, with the new state of what it touched."""
