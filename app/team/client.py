@@ -140,15 +140,29 @@ def sync(repo, secrets=None, batch: int | None = None) -> dict:
         report = Syncer(store, repo, conn, batch or DEFAULT_BATCH).run()
     except (EarnedError, sqlite3.Error):
         raise
-    except Exception as e:  # noqa: BLE001 - the server went away, a network error: the next sync goes on
-        message = redact.redact(f"The team server stopped answering during the sync ({type(e).__name__}); "
-                                "nothing was lost, and the next sync picks up where this one stopped.")
+    except Exception as e:  # noqa: BLE001 - said in words below, never with the password
+        message = redact.redact(_sync_failure(e))
         _note(store, error=message)
         raise TeamError(message) from None
     finally:
         conn.close()
     _note(store, error="")
     return report.as_json()
+
+
+def _sync_failure(error: BaseException) -> str:
+    """What a failed sync tells the rep: a server that went away is retried by the next sync; anything else
+    the server refused is said as it is (the changes wait in the outbox, nothing is lost either way)."""
+    import psycopg
+
+    from . import server
+
+    explained = server.explain(error) if isinstance(error, psycopg.Error) else None
+    if explained is None or isinstance(explained, server.TeamUnreachable):
+        return ("The team server stopped answering during the sync; nothing was lost, and the next sync picks up "
+                "where this one stopped.")
+    return (f"{explained} The sync stopped there; nothing was lost: your changes wait to be sent. If it keeps "
+            "happening, tell the team's admin.")
 
 
 def _note(store, error: str) -> None:

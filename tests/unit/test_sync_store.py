@@ -234,7 +234,7 @@ def test_payloads_are_read_at_push_time_with_the_current_gids(ws):
     account = sync.payload(pending[0])
     assert account["company"] == "Acme Corp" and account["gid"] == old_gid  # the current values
     assert set(account) == {"entity", "op", "gid", "at", "company", "website", "contact_name", "role", "email",
-                            "status", "status_reason", "created_at"}
+                            "status", "status_reason", "created_at", "status_changed_at"}
     assert account["status"] == "contacted"
 
     # The server says our new prospect is an account it already has: ours takes its gid.

@@ -269,3 +269,34 @@ def test_the_keychain_name_is_the_one_the_keychain_knows():
     assert client.TEAM_KEY == secrets.TEAM_SERVER_KEY
     with pytest.raises(ValueError):
         store.set("team-servr:x", "pw")  # a typo is still caught
+
+
+def test_joining_keeps_each_prospects_status_for_the_team(team):
+    alice, bob = team.rep("alice", "Alice Adams"), team.rep("bob", "Bob Brown")
+    lost = alice.repo.add_prospect("Gone Co", "gone.example")
+    alice.repo.set_status(lost.id, "disqualified", "Chose a competitor")
+    p, _, _ = _seed(alice)  # contacted
+    alice.connect()  # after the fact: everything is queued
+    alice.sync()
+    assert alice.prospect("Gone Co").status == "disqualified" and alice.prospect("Gone Co").status_reason
+    assert alice.prospect("Acme Robotics").status == "contacted"
+    bob.connect()
+    bob.sync()
+    assert (bob.prospect("Gone Co").status, bob.prospect("Gone Co").status_reason) == (
+        "disqualified", "Chose a competitor")
+
+
+def test_a_company_the_team_has_with_a_note_in_the_same_sync_lands_on_the_teams_account(team):
+    alice, bob = team.rep("alice", "Alice Adams"), team.rep("bob", "Bob Brown")
+    alice.connect()
+    _seed(alice)
+    alice.sync()
+    bob.connect()
+    mine = bob.repo.add_prospect("Acme Robotics Inc.", "acme-robotics.example")
+    bob.repo.add_note(mine.id, "Acme Robotics is hiring welders in Tacoma.")
+    bob.sync()  # the claim finds Alice's account; Bob's note goes to it in the same batch
+    assert client.status(bob.repo)["pending"] == 0
+    assert team.count("accounts") == 1 and team.count("facts") == 2
+    alice.sync()
+    texts = {f.text for f in alice.repo.list_facts(alice.prospect("Acme Robotics").id)}
+    assert "Acme Robotics is hiring welders in Tacoma." in texts
