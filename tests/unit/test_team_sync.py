@@ -199,7 +199,9 @@ def test_kill_9_during_a_sync_loses_nothing(team):
     assert (team.count("accounts"), team.count("facts")) == _local_counts(alice)[:2] == (60, 600)
 
 
-def test_the_server_stopping_mid_batch_loses_nothing_and_the_next_sync_completes(team, postgres, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize("how", ["stopped", "killed"])
+def test_the_server_going_away_mid_batch_loses_nothing_and_the_next_sync_completes(team, postgres, monkeypatch,  # noqa: F811
+                                                                                   how):
     from app.team import sync as sync_module
 
     alice = team.rep("alice", "Alice Adams")
@@ -214,8 +216,8 @@ def test_the_server_stopping_mid_batch_loses_nothing_and_the_next_sync_completes
 
     def third_batch_without_a_server(self, rows, attempts=3):
         calls.append(len(rows))
-        if len(calls) == 3:
-            postgres.stop("immediate")  # the server goes away as the third batch is sent
+        if len(calls) == 3:  # the server goes away as the third batch is sent: shut down, or kill -9
+            postgres.stop("immediate") if how == "stopped" else postgres.kill()
         return real(self, rows, attempts)
 
     monkeypatch.setattr(sync_module.Syncer, "_push_batch", third_batch_without_a_server)
