@@ -9,24 +9,16 @@ from app.secrets import SecretStore
 from app.services.team_service import TeamService
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
-from app.team import client, server
-from tests.fixtures.postgres import ADMIN, postgres  # noqa: F401 - postgres is the fixture
+from app.team import client
+from tests.fixtures.postgres import postgres  # noqa: F401 - postgres is the fixture
+from tests.helpers.team import team_database
 from tests.helpers.window import checklist_text, find, trigger
 from tests.unit.test_secrets import MemoryKeyring
 
 
 @pytest.fixture
 def team_db(postgres):  # noqa: F811
-    db = postgres.new_database()
-    server.init_server(db.url_for(ADMIN), postgres.admin_password)
-    with server.connect(db.url_for(ADMIN), postgres.admin_password) as admin:
-        suffix = db.name.rsplit("_", 1)[1]
-        reps = {}
-        for first, name in (("alice", "Alice Adams"), ("bob", "Bob Brown")):
-            role, password = f"{first}_w{suffix}", f"{first}-secret-{suffix}"
-            server.add_rep(admin, role, password, name)
-            reps[first] = (db.url_for(role), password, name)
-    return reps
+    return team_database(postgres, {"alice": "Alice Adams", "bob": "Bob Brown"}, "w")
 
 
 def test_join_from_settings_and_a_teammates_account_is_theirs(qtbot, open_window, earned_home, tmp_path, team_db):

@@ -6,24 +6,14 @@ import json
 
 import pytest
 
-from app.team import server
 from tests.conftest import run_app
 from tests.fixtures.postgres import ADMIN, postgres  # noqa: F401 - postgres is the fixture
+from tests.helpers.team import team_database
 
 
 @pytest.fixture
 def team_db(postgres):  # noqa: F811 - the imported fixture
-    db = postgres.new_database()
-    server.init_server(db.url_for(ADMIN), postgres.admin_password)
-    admin = server.connect(db.url_for(ADMIN), postgres.admin_password)
-    suffix = db.name.rsplit("_", 1)[1]
-    reps = {}
-    for first, name in (("alice", "Alice Adams"), ("bob", "Bob Brown")):
-        role, password = f"{first}_c{suffix}", f"{first}-secret-{suffix}"
-        server.add_rep(admin, role, password, name)
-        reps[first] = (db.url_for(role), password, name)
-    yield reps
-    admin.close()
+    return team_database(postgres, {"alice": "Alice Adams", "bob": "Bob Brown"}, "c")
 
 
 def _ok(proc):

@@ -8,28 +8,20 @@ from app.services.team_service import TeamService
 from app.services.workspace_service import WorkspaceService
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
-from app.team import client, server
-from tests.fixtures.postgres import ADMIN, postgres  # noqa: F401 - postgres is the fixture
+from app.team import client
+from tests.fixtures.postgres import postgres  # noqa: F401 - postgres is the fixture
+from tests.helpers.team import team_database
 from tests.unit.test_secrets import MemoryKeyring
 
 
 @pytest.fixture
 def team_db(postgres):  # noqa: F811
-    db = postgres.new_database()
-    server.init_server(db.url_for(ADMIN), postgres.admin_password)
-    with server.connect(db.url_for(ADMIN), postgres.admin_password) as admin:
-        suffix = db.name.rsplit("_", 1)[1]
-        reps = {}
-        for first in ("alice", "bob"):
-            role, password = f"{first}_v{suffix}", f"{first}-secret-{suffix}"
-            server.add_rep(admin, role, password, first.title())
-            reps[first] = (db.url_for(role), password)
-    return reps
+    return team_database(postgres, {"alice": "Alice", "bob": "Bob"}, "v")
 
 
 def test_joining_and_syncing_in_the_background_reaches_the_window(qtbot, tmp_path, team_db):
     # Alice shares an account first, from her own workspace.
-    url, password = team_db["alice"]
+    url, password, _ = team_db["alice"]
     alice = WorkspaceRepo(open_store(tmp_path / "alice.db").conn)
     alice_keys = SecretStore(MemoryKeyring())
     client.connect(alice, url, "Alice", password, alice_keys)
@@ -47,7 +39,7 @@ def test_joining_and_syncing_in_the_background_reaches_the_window(qtbot, tmp_pat
     workspace.changed.connect(changes.append)
     statuses = []
     team.status_changed.connect(statuses.append)
-    url, password = team_db["bob"]
+    url, password, _ = team_db["bob"]
     with qtbot.waitSignal(workspace.changed, timeout=20_000, check_params_cb=lambda c: c.reload):
         team.connect(url, "Bob", password)  # joins, then syncs at once
     qtbot.waitUntil(lambda: any(s.get("last_sync") for s in statuses), timeout=10_000)
