@@ -123,7 +123,8 @@ class TeamContext:
 
 
 # What a prospect's timeline shows, one kind per source of events (the UI picks an icon by kind).
-TIMELINE_KINDS = ("added", "fact", "note", "sent", "status", "follow-up-due")
+TIMELINE_KINDS = ("added", "fact", "note", "sent", "status", "follow-up-due",
+                  "team-sent", "edit")  # in a team: a teammate's message; an edit that a later one replaced
 
 
 @dataclass(frozen=True)

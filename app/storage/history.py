@@ -101,11 +101,27 @@ def _status_line(mark: StatusMark) -> str:
     return f"Marked {mark.status}"
 
 
+_FIELD_LABELS = {"company": "Company", "website": "Website", "contact_name": "Contact", "role": "Role",
+                 "email": "E-mail", "status": "Status", "status_reason": "Reason", "text": "Note"}
+
+
 def timeline(prospect: Prospect, facts: list[Fact], touches: list[Touch], marks: list[StatusMark],
-             due_touch: Touch | None) -> list[TimelineEvent]:
+             due_touch: Touch | None, team_touches: list[Touch] = (), edits: list[tuple] = (),
+             names: dict[str, str] | None = None) -> list[TimelineEvent]:
     """Newest first: the prospect added, each fact found (when it was last retrieved) and note written, each
-    message sent, each status the rep chose, and the follow-up date now waiting (due_touch: the email it is for)."""
+    message sent, each status the rep chose, and the follow-up date now waiting (due_touch: the email it is for).
+    In a team also: teammates' messages, and each edit a later one replaced (edits: (id, field, value, at, by);
+    the value is kept and shown here, not lost)."""
+    names = names or {}
     events = [TimelineEvent(prospect.created_at, "added", f"Added {one_line(prospect.company)}", prospect.id)]
+    for t in team_touches:
+        who = names.get(t.sent_by or "", t.sent_by or "a teammate")
+        events.append(TimelineEvent(t.sent_at, "team-sent", f"{who}: {_sent_line(t)}", t.id))
+    for edit_id, field, value, at, by in edits:
+        who = "your" if not by else f"{names.get(by, by)}'s"
+        label = _FIELD_LABELS.get(field, field)
+        events.append(TimelineEvent(at or "", "edit", f"{label}: {who} “{one_line(value or '')}” was replaced by a "
+                                                       "later edit", edit_id))
     events += [TimelineEvent(m.at.isoformat(timespec="seconds"), "status", _status_line(m), m.id) for m in marks]
     for f in facts:
         if f.kind == "note":

@@ -606,7 +606,14 @@ class WorkspaceRepo:
         # The email the follow-up date is for: the last one sent, in the order _PROSPECT_SELECT reads it.
         emails = [t for t in touches if t.kind in EMAIL_KINDS]
         due_touch = emails[-1] if emails and prospect.follow_up_due else None
-        return history.timeline(prospect, facts, touches, self._status_marks(prospect_id), due_touch)
+        gids = [prospect.gid] + [f.gid for f in facts]
+        marks = ",".join("?" * len(gids))
+        edits = [tuple(r) for r in self.conn.execute(
+            f"SELECT id, field, value, value_at, value_by FROM field_history WHERE gid IN ({marks})", gids)] \
+            if prospect.gid else []
+        names = {r[0]: r[1] for r in self.conn.execute("SELECT role, display_name FROM team_members")}
+        return history.timeline(prospect, facts, touches, self._status_marks(prospect_id), due_touch,
+                                self.team_touches(prospect_id), edits, names)
 
     # -- settings (JSON values) ----------------------------------------------------
     def get_setting(self, key: str, default=None):

@@ -18,6 +18,17 @@ def add_parser(sub, parser_class) -> None:
     sync = tsub.add_parser("sync", help="send your changes and fetch the team's, now")
     sync.add_argument("--json", action="store_true")
     tsub.add_parser("disconnect", help="stop syncing on this machine (your data stays)")
+    dnc = tsub.add_parser("dnc", help="the team's do-not-contact list: add, list or lift an entry")
+    dsub = dnc.add_subparsers(dest="dnc_action", required=True, parser_class=parser_class, metavar="ACTION")
+    dadd = dsub.add_parser("add", help="nobody on the team writes to this prospect, address or domain")
+    dadd.add_argument("--prospect", type=int, help="a prospect's id (its account)")
+    dadd.add_argument("--email", default="", help="an address")
+    dadd.add_argument("--domain", default="", help="a domain (its subdomains too)")
+    dadd.add_argument("--reason", required=True, help="why (e.g. 'asked us to stop')")
+    dlist = dsub.add_parser("list", help="the entries")
+    dlist.add_argument("--json", action="store_true")
+    dlift = dsub.add_parser("lift", help="take an entry off the list")
+    dlift.add_argument("gid", help="the entry's id, as `dnc list` shows it")
     init = tsub.add_parser("init-server", help="(the team's admin) set a PostgreSQL database up as the team's "
                                                 "server; the admin password is read from standard input")
     init.add_argument("--url", required=True, help="postgresql://ADMIN@HOST:PORT/DATABASE")
@@ -38,6 +49,8 @@ def run(args, open_repo) -> int:
         print(f"Connected to {state['url']} as {state['name']} ({state['role']}). "
               f"{state['pending']} change(s) wait for the first sync: run `earned team sync`.")
         return 0
+    if args.action == "dnc":
+        return _dnc(args, repo)
     if args.action == "status":
         state = client.status(repo)
         if getattr(args, "json", False):
@@ -61,6 +74,31 @@ def run(args, open_repo) -> int:
         return 0
     client.disconnect(repo)
     print("Disconnected: your workspace keeps everything; nothing more is shared from this machine.")
+    return 0
+
+
+def _dnc(args, repo) -> int:
+    from app.storage.sync_store import SyncStore
+
+    store = SyncStore(repo.conn)
+    if args.dnc_action == "add":
+        gid = store.add_do_not_contact(args.reason, args.prospect, args.email, args.domain)
+        print(gid)
+        return 0
+    if args.dnc_action == "lift":
+        store.lift_do_not_contact(args.gid)
+        print(f"Lifted {args.gid}.")
+        return 0
+    rows = [dict(r) for r in repo.conn.execute(
+        "SELECT d.gid, p.company, d.email, d.domain, d.reason, d.created_by FROM do_not_contact d"
+        " LEFT JOIN prospects p ON p.gid = d.prospect_gid WHERE d.deleted_at IS NULL ORDER BY d.created_at")]
+    if getattr(args, "json", False):
+        print(client.dumps(rows))
+    elif not rows:
+        print("Nobody is on the do-not-contact list.")
+    for r in rows if not getattr(args, "json", False) else ():
+        what = r["company"] or r["email"] or r["domain"]
+        print(f"{r['gid']}\t{what}\t{r['reason']}")
     return 0
 
 

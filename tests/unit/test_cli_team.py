@@ -87,3 +87,25 @@ def test_the_admin_sets_up_the_server_and_a_rep_from_the_command_line(postgres, 
     joined = run_app(tmp_path / "dana", "team", "connect", "--url", db.url_for(role), "--name", "Dana Okafor",
                      input=f"dana-password-{suffix}\n", env=secret_service_env)
     assert joined.returncode == 0, joined.stderr
+
+
+def test_the_do_not_contact_list_is_the_teams(team_db, tmp_path, secret_service_env):
+    homes = {rep: tmp_path / rep for rep in team_db}
+    for rep, (url, password, name) in team_db.items():
+        _ok(run_app(homes[rep], "team", "connect", "--url", url, "--name", name, input=password + "\n",
+                    env=secret_service_env))
+    alice, bob = homes["alice"], homes["bob"]
+    pid = int(_ok(run_app(alice, "prospect", "add", "--company", "Quiet Co", "--website", "quiet.example")).strip())
+    _ok(run_app(alice, "notes", "add", "--prospect", str(pid), "--text", "Quiet Co moved to Reno."))
+    _ok(run_app(alice, "team", "dnc", "add", "--prospect", str(pid), "--reason", "Asked us to stop writing"))
+    _ok(run_app(alice, "team", "sync", env=secret_service_env))
+    _ok(run_app(bob, "team", "sync", env=secret_service_env))
+    listed = json.loads(_ok(run_app(bob, "team", "dnc", "list", "--json")))
+    assert [(r["company"], r["reason"]) for r in listed] == [("Quiet Co", "Asked us to stop writing")]
+    [quiet] = json.loads(_ok(run_app(bob, "prospect", "list", "--json")))
+    bob_fid = json.loads(_ok(run_app(bob, "notes", "list", "--prospect", str(quiet["id"]), "--json")))[0]["id"]
+    draft = tmp_path / "d.txt"
+    draft.write_text(f"Subject: Reno\n\nSaw the move to Reno [^{bob_fid}]. How is it going?\n", encoding="utf-8")
+    checked = run_app(bob, "check", str(draft), "--prospect", str(quiet["id"]), "--json")
+    hold = next(r for r in json.loads(checked.stdout)["rules"] if r["id"] == "team-hold")
+    assert checked.returncode == 1 and hold["status"] == "fail" and "Asked us to stop writing" in hold["message"]

@@ -147,6 +147,9 @@ def test_concurrent_edits_keep_the_later_one_and_the_other_in_history(team):
         == "Samantha Rivera"
     kept = alice.repo.conn.execute("SELECT value FROM field_history WHERE field = 'contact_name'").fetchall()
     assert ("Sam Rivera-Lee",) in [tuple(r) for r in kept]
+    # ... and shown to the rep, in the prospect's timeline.
+    lines = [e.text for e in alice.repo.timeline(p.id) if e.kind == "edit"]
+    assert "Contact: your “Sam Rivera-Lee” was replaced by a later edit" in lines
 
 
 def test_three_reps_in_their_own_processes_share_one_log(team):
