@@ -4,7 +4,8 @@
 
 The rep's server password comes from the environment (EARNED_TEST_TEAM_PASSWORD) into an in-memory
 keychain: the test's own keychain stays out of it. Prints SYNCING before each sync and DONE when the
-outbox is empty, and syncs in a loop until then (a test kills it at a moment of its choosing).
+outbox is empty, and syncs in a loop until then; BATCH once each pushed batch is on the server (a test kills
+it at a moment of its choosing: after the n-th BATCH).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.secrets import TEAM_SERVER_KEY, SecretStore
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from app.team import client
+from app.team.sync import Syncer
 
 
 class _Keyring(keyring.backend.KeyringBackend):
@@ -37,7 +39,19 @@ class _Keyring(keyring.backend.KeyringBackend):
         self.items.pop((service, username), None)
 
 
+def _announcing_batches() -> None:
+    push_batch = Syncer._push_batch
+
+    def pushed(self, rows, attempts=3):
+        result = push_batch(self, rows, attempts)
+        print("BATCH", flush=True)
+        return result
+
+    Syncer._push_batch = pushed
+
+
 def main(argv: list[str]) -> int:
+    _announcing_batches()
     repo = WorkspaceRepo(open_store(Path(argv[0])).conn)
     batch = int(argv[1]) if len(argv) > 1 else None
     url = client.status(repo)["url"]

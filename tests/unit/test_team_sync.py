@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -137,7 +136,7 @@ def test_concurrent_edits_keep_the_later_one_and_the_other_in_history(team):
     acme = bob.prospect("Acme Robotics")
     # Both edit the contact offline; Bob's edit is the later one, but Alice syncs last.
     alice.repo.update_prospect(p.id, p.company, p.website, "Sam Rivera-Lee", p.role, p.email)
-    time.sleep(0.01)
+    # (Bob's edit is later, or in the same millisecond, where the greater role name, Bob's, wins the tie.)
     bob.repo.update_prospect(acme.id, acme.company, acme.website, "Samantha Rivera", acme.role, acme.email)
     bob.sync()
     report = alice.sync()
@@ -186,11 +185,12 @@ def test_kill_9_during_a_sync_loses_nothing(team):
                 alice.repo.add_note(p.id, f"Firm {i:03d} fact {j}: opened site {j}.")
     alice.repo.conn.commit()
     env = {**os.environ, "EARNED_TEST_TEAM_PASSWORD": alice.password}
-    for delay in (0.3, 0.6, 0.9, 1.2):  # a few kills, each at another point of the sync
+    for batches in (1, 3, 7, 12):  # a few kills, each after another pushed batch (the child goes on meanwhile)
         proc = subprocess.Popen([sys.executable, "-m", "tests.helpers.team_sync_proc", str(alice.db), "25"],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert proc.stdout.readline().strip() == "SYNCING"
-        time.sleep(delay)
+        for _ in range(batches):
+            assert proc.stdout.readline().strip() == "BATCH"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         proc.stdout.close()
