@@ -54,6 +54,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# The words facts are made of: the startup benchmark's, so both read the same kind of text.
+from benchmarks.startup import _OBJECTS, _SUBJECTS, _VERBS, _WHERE  # noqa: E402
+
 PROSPECTS, FACTS, TOUCHES = 2_000, 40_000, 5_000
 NOTE_EVERY = 10  # every 10th fact is a note the rep typed; the rest are research facts
 SNAPSHOT_EVERY = 4  # every 4th research fact carries a quote snapshot
@@ -67,14 +70,6 @@ _WORD2 = ["Logistics", "Freight", "Robotics", "Foods", "Health", "Analytics", "M
 _FIRST = ["Sam", "Dana", "Priya", "Jonas", "Mei", "Carlos", "Aisha", "Tom", "Lena", "Omar", "Grace", "Ivan"]
 _LAST = ["Rivera", "Okafor", "Shah", "Berg", "Chen", "Ortiz", "Khan", "Walsh", "Novak", "Haddad", "Kim", "Petrov"]
 _ROLES = ["VP Operations", "Head of Logistics", "CFO", "Director of Procurement", "COO", "Head of Engineering"]
-_SUBJECTS = ["The company", "Their operations team", "The CFO", "Leadership", "The logistics group",
-             "A regional office", "The head of procurement", "Their engineering team"]
-_VERBS = ["announced", "opened", "is hiring for", "expanded", "signed a contract for", "cut costs on",
-          "launched", "is evaluating vendors for"]
-_OBJECTS = ["a new distribution site", "a customer portal", "three warehouse roles", "its delivery fleet",
-            "a multi-year freight deal", "cloud hosting", "an ERP migration", "same-day delivery"]
-_WHERE = ["in Rotterdam", "near Chicago", "in the Midlands", "outside Lyon", "in Austin", "in Gdansk",
-          "across the Nordics", "in Ontario"]
 _SOURCES = ["the quarterly report", "a press release", "the local business journal", "their careers page",
             "an investor call", "a trade-press interview"]
 _RESEARCH_KINDS = ["news", "site", "feed", "hiring", "filing"]

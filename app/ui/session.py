@@ -87,7 +87,6 @@ class ProspectSession(QObject):
         self.facts, self.touches, self.draft, self.team = {}, [], None, None
         self.last_discarded = None
         self._derive()
-        self._selected_id = prospect_id
         if prospect_id is not None:
             # A record with only the id until the load answers: panes can tell which prospect it is.
             self.prospect = Prospect(prospect_id, "")
