@@ -75,6 +75,15 @@ class Fact:
     def has_snapshot(self) -> bool:
         return bool(self.quote)
 
+    def provenance(self) -> str | None:
+        """Where a quoted claim came from, as a rep pastes it to show it (None without a snapshot).
+        The hash is of the article's text as Earned extracted it (UTF-8), so a later reading that
+        gives the same hash read the same text."""
+        if not self.quote:
+            return None
+        return (f"“{self.quote}”\nFrom: {self.quote_url or self.source_url}\nRead by Earned: {self.quote_retrieved_at}"
+                f"\nSHA-256 of the article's text as read: {self.quote_sha256}")
+
     def as_check_dict(self) -> dict:
         """The shape the rule engine takes (see app.compose.check_text)."""
         return {

@@ -269,8 +269,7 @@ class FactList(QListWidget):
         source = fact.source_url or "your own note"
         text = f"{fact.text}\n\nSource: {fact.source_title or ''} {source}".strip()
         if fact.quote:
-            text += (f"\n\nQuoted, as read:\n“{fact.quote}”\nFrom: {fact.quote_url or source}"
-                     f"\nRead: {fact.quote_retrieved_at}\nsha256 of the article's text: {fact.quote_sha256}")
+            text += "\n\nQuoted, as read:\n" + fact.provenance()
         return plain_tooltip(text)
 
     def viewportEvent(self, event) -> bool:

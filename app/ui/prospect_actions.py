@@ -169,6 +169,9 @@ class ProspectActions(QObject):
         elif action == "copy-link" and fact.source_url:
             QGuiApplication.clipboard().setText(fact.source_url)
             self._status("Source link copied.", 3000)
+        elif action == "copy-provenance" and fact.has_snapshot:
+            QGuiApplication.clipboard().setText(fact.provenance())
+            self._status("Copied the quote, its page, when Earned read it and its hash.", 4000)
 
     def undo_discard(self) -> None:
         fact_id = self.session.last_discarded

@@ -68,7 +68,7 @@ class ResearchPane(QWidget):
     research_clicked = Signal()
     cancel_research_clicked = Signal()
     fact_activated = Signal(int)  # double-click or Enter cites
-    fact_action = Signal(str, int)  # action name (pin, edit, discard, open, copy-link), fact id
+    fact_action = Signal(str, int)  # action name (pin, edit, discard, open, copy-link, copy-provenance), fact id
     url_dropped = Signal(str)  # research just this page
 
     def __init__(self, session: ProspectSession, parent=None):
@@ -238,6 +238,11 @@ class ResearchPane(QWidget):
         self.facts.itemActivated.connect(lambda item: self.fact_activated.emit(item.data(ID_ROLE)))
         self.facts.currentItemChanged.connect(self._update_fact_actions)
         self.facts.customContextMenuRequested.connect(self._fact_menu)
+        # From the keyboard, the menu opens on the current card (a keyboard context-menu event points
+        # at the list's middle, which may be another card).
+        for keys in (QKeySequence(Qt.Key.Key_Menu), QKeySequence("Shift+F10")):
+            menu_key = QShortcut(keys, self.facts, context=Qt.ShortcutContext.WidgetShortcut)
+            menu_key.activated.connect(self._current_fact_menu)
         self.fact_search.textChanged.connect(session.search)
         self.fact_sort.currentIndexChanged.connect(self.show_facts)
         self.fact_kind.currentIndexChanged.connect(self.show_facts)
@@ -463,6 +468,11 @@ class ResearchPane(QWidget):
         if fact_id is not None:
             self.fact_action.emit(name, fact_id)
 
+    def _current_fact_menu(self) -> None:
+        current = self.facts.currentItem()
+        if current is not None:
+            self._fact_menu(self.facts.visualItemRect(current).center())
+
     def _fact_menu(self, pos) -> None:
         item = self.facts.itemAt(pos)
         if item is None:
@@ -475,6 +485,11 @@ class ResearchPane(QWidget):
             action = menu.addAction(button.text())
             action.setEnabled(button.isEnabled())
             action.triggered.connect(lambda _=False, n=name: self._act(n))
+        fact = item.data(FACT_ROLE)
+        if fact is not None and fact.has_snapshot:  # the quote, its page, when it was read and its hash
+            provenance = menu.addAction("Copy where it was quoted")
+            provenance.setObjectName("copyProvenanceAction")
+            provenance.triggered.connect(lambda: self._act("copy-provenance"))
         menu.popup(self.facts.viewport().mapToGlobal(pos))
 
     # -- research progress -------------------------------------------------------------

@@ -191,3 +191,39 @@ def test_every_text_on_a_card_is_readable(qtbot, theme, selected, age):
     low = [(text, color.name(), painted.behind(box).name(), round(contrast_ratio(color, painted.behind(box)), 2))
            for text, color, box in painted.texts if contrast_ratio(color, painted.behind(box)) < 4.5]
     assert not low, low
+
+
+# (A popup menu on the offscreen platform: it can't raise itself or grab the keyboard, and says so.)
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing the keyboard")
+def test_the_rep_copies_where_a_quote_came_from_from_the_keyboard(qtbot, open_window, earned_home):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    prospect = _workspace(earned_home)
+    window = open_window()
+    facts, cards = _cards(qtbot, window, prospect.id, 3)
+    facts.setFocus()
+    facts.setCurrentItem(cards["hiring"])
+    QGuiApplication.clipboard().clear()
+
+    def menu_action():
+        menus = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()]
+        return menus[-1] if menus else None
+
+    # A fact without a snapshot has nothing to copy: the menu doesn't offer it.
+    qtbot.keyClick(facts, Qt.Key.Key_Menu)
+    qtbot.waitUntil(lambda: menu_action() is not None)
+    assert menu_action().findChild(type(menu_action().actions()[0]), "copyProvenanceAction") is None
+    menu_action().close()
+
+    facts.setCurrentItem(cards["news"])
+    qtbot.keyClick(facts, Qt.Key.Key_Menu)  # the menu key (Shift+F10 does the same) opens it on the current card
+    qtbot.waitUntil(lambda: menu_action() is not None)
+    action = menu_action().findChild(type(menu_action().actions()[0]), "copyProvenanceAction")
+    assert action is not None and action.text() == "Copy where it was quoted"
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(QGuiApplication.clipboard().text()))
+    copied = QGuiApplication.clipboard().text()
+    assert copied == (f"“{QUOTE}”\nFrom: {URL}\nRead by Earned: 2026-11-02T15:30:05+00:00\n"
+                      f"SHA-256 of the article's text as read: {HASH}")
