@@ -28,7 +28,7 @@ from .feeds import FeedError
 from .fetcher import Fetcher, normalize_url
 from .resolve import resolve_site
 from .snippets import is_repeat, key
-from .sources import DEFAULT_SOURCES, NEWS_SOURCES, SOURCES, ResearchOptions, Source
+from .sources import BY_NAME, CRAWL_SOURCES, DEFAULT_SOURCES, NEWS_SOURCES, SOURCES, ResearchOptions, Source
 from .sources.base import Board, SourceContext
 from .sources.news_items import first_sentence
 from .worker import WorkerError
@@ -138,7 +138,9 @@ class Researcher:
             if not sources.get(src.name) or self.options.single_page:
                 continue
             if src.needs_key and not self.options.keys.get(src.name):
-                continue  # only with a saved key
+                # Only with a saved key: not a problem (most reps have none), but the progress says why.
+                self._progress(src.name, "skipped: no key saved (Settings > Research)")
+                continue
             jobs.append((src.name, lambda src=src: self._api_source(src)))
         with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
             for future in [pool.submit(self._guard, source, job) for source, job in jobs]:
@@ -159,7 +161,10 @@ class Researcher:
             self._error(ResearchError.from_fetch(source, e))
             self._progress(source, "failed")
         except Exception as e:  # noqa: BLE001 - one broken source must not lose the others' facts
-            self._error(ResearchError(source, "", "parse-failed", f"{source} failed unexpectedly ({type(e).__name__})."))
+            label = BY_NAME[source].label if source in BY_NAME else dict(CRAWL_SOURCES).get(source, source)
+            self._error(ResearchError(source, "", "parse-failed", (
+                f"{label} failed unexpectedly ({type(e).__name__}); what the other sources found is kept. Try "
+                "Research again; if it keeps failing, turn it off in Settings > Research.")))
             self._progress(source, "failed")
 
     # -- the company's own site ----------------------------------------------------------

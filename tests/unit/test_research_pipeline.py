@@ -198,3 +198,22 @@ def test_a_name_alone_finds_the_site_only_when_the_page_is_that_company(site):
     result, _ = run(site, url=None, name="Acme Widgets", site_candidates=[site.base + "/other", site.base + "/"])
     assert texts(result, "site") == []
     assert any("Couldn't find the company's website" in e.message for e in result.errors)
+
+
+def test_a_source_that_crashes_is_one_plain_line_and_the_others_facts_are_kept(site, monkeypatch):
+    import app.research.sources.gdelt as gdelt
+
+    def broken(ctx):
+        raise KeyError("seendate")  # a bug of ours, not a failure the source reported
+
+    monkeypatch.setattr(gdelt, "fetch", broken)
+    result, events = run(site)
+    assert [(e.source, e.kind, e.message) for e in result.errors if e.source == "gdelt"] == [
+        ("gdelt", "parse-failed", "GDELT news search failed unexpectedly (KeyError); what the other sources found is "
+                                  "kept. Try Research again; if it keeps failing, turn it off in Settings > Research.")]
+    assert "Traceback" not in " ".join(e.message for e in result.errors)
+    assert any("second factory in Tacoma" in t for t in texts(result, "site"))
+    assert any("Tacoma factory" in t for t in texts(result, "feed"))
+    # The keyed sources this run has no key for say why they were not asked (in the progress, not as problems).
+    assert ("progress", ("newsapi", "skipped: no key saved (Settings > Research)")) in events
+    assert not any(e.source in ("newsapi", "gnews") for e in result.errors)
