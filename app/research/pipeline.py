@@ -95,6 +95,7 @@ class Researcher:
         self._boards: list[Board] = []
         self._job_postings: list[tuple[dict, str]] = []  # JobPosting JSON-LD, with the page it is on
         self._articles_left = options.read_articles  # news articles still to read and quote this run
+        self._news_asking = 0  # news sources of this run that haven't finished (each is left an article)
 
     # -- reporting -----------------------------------------------------------------
     # Everything reported passes through redact(): an API may echo its key back (in an error, a link,
@@ -142,6 +143,7 @@ class Researcher:
                 self._progress(src.name, "skipped: no key saved (Settings > Research)")
                 continue
             jobs.append((src.name, lambda src=src: self._api_source(src)))
+            self._news_asking += src.group == "news"
         with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
             for future in [pool.submit(self._guard, source, job) for source, job in jobs]:
                 future.result()
@@ -442,6 +444,15 @@ class Researcher:
 
     # -- the registry's sources (news, job boards, filings) ---------------------------------
     def _api_source(self, src: Source) -> None:
+        if src.group != "news":
+            return self._ask_source(src)
+        try:
+            self._ask_source(src)
+        finally:
+            with self._lock:
+                self._news_asking -= 1
+
+    def _ask_source(self, src: Source) -> None:
         wait_for = self._site_read if src.group == "hiring" else self._name_known
         self._progress(src.name, "waiting for the site" if src.group == "hiring" else "waiting for the company's name")
         while not wait_for.wait(0.1):
@@ -471,14 +482,18 @@ class Researcher:
     def _quote_articles(self, src: Source, found: list[FoundFact], name: str) -> list[FoundFact]:
         """The freshest items of the run (options.read_articles in all, across the news sources): the
         article itself, read like a website, so the fact quotes what happened (and keeps a snapshot);
-        the headline when the article can't be read or doesn't say."""
+        the headline when the article can't be read or doesn't say. The first source to answer leaves
+        one article for each news source still asking, so a quick source can't take them all."""
         from .articles import quoted_fact
 
         out = list(found)
+        with self._lock:
+            mine = max(0, self._articles_left - (self._news_asking - 1))
         for i in sorted(range(len(out)), key=lambda i: -(out[i].score or 0)):
             with self._lock:
-                if self._articles_left <= 0:
+                if mine <= 0 or self._articles_left <= 0:
                     break
+                mine -= 1
                 self._articles_left -= 1
             self._progress(src.name, f"reading the article: {out[i].headline or out[i].text}")
             quoted = quoted_fact(self.fetcher, self.parser, out[i], name)

@@ -217,3 +217,21 @@ def test_a_source_that_crashes_is_one_plain_line_and_the_others_facts_are_kept(s
     # The keyed sources this run has no key for say why they were not asked (in the progress, not as problems).
     assert ("progress", ("newsapi", "skipped: no key saved (Settings > Research)")) in events
     assert not any(e.source in ("newsapi", "gnews") for e in result.errors)
+
+
+def test_the_articles_read_are_shared_between_the_news_sources(site):
+    # Each source answers four fresh items about the company; their articles are not served (a 404: the
+    # headline stays), but every read is a request the server counts. Three articles a run in all.
+    def items(prefix):
+        return [{"title": f"Northwind Robotics news {prefix}{i}", "description": "", "url": f"{site.base}/{prefix}{i}",
+                 "publishedAt": f"2026-11-1{i}T08:00:00Z", "source": {"name": "Trade Press"}} for i in range(4)]
+
+    site.route("/newsapi", body=json.dumps({"status": "ok", "articles": items("na")}), content_type="application/json")
+    site.route("/gnews", body=json.dumps({"articles": items("gn")}), content_type="application/json")
+    result, _ = run(site, keys={"newsapi": "k1", "gnews": "k2"}, read_articles=3,
+                    sources={"gdelt": False, "feeds": False})
+    newsapi_read = sum(site.hits(f"/na{i}") for i in range(4))
+    gnews_read = sum(site.hits(f"/gn{i}") for i in range(4))
+    # Whichever answers first reads two and leaves one for the other (it used to read all three).
+    assert sorted([newsapi_read, gnews_read]) == [1, 2]
+    assert len([f for f in result.facts if f.kind == "news"]) == 8  # unread ones stay as headlines
