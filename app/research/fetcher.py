@@ -513,9 +513,10 @@ class Fetcher:
         # home: the address the rep (or the code) asked for. Its origin may be anything, 127.0.0.1
         # included; a redirect elsewhere may not lead to another port or into a private network.
         home = home or url
-        # A request that carries a key (in a header, or in its URL as GNews wants it) never follows a
-        # redirect to another origin: requests would keep custom headers, and the URL's key would go
-        # wherever the redirect points. Stopping is the only way nothing reaches the other host.
+        # A request that carries a key (in a header, as every keyed source sends it, or in a URL that
+        # looks like it holds a secret) never follows a redirect to another origin: requests would keep
+        # custom headers, and a URL's key would go wherever the redirect points. Stopping is the only
+        # way nothing reaches the other host.
         keyed = bool(extra_headers) or redaction.contains_secret(url)
         seen = set()
         current = url

@@ -36,11 +36,11 @@ class Company:
     initials: tuple[str, ...] = ()
 
     def named_in(self, text: str) -> bool:
-        padded = f" {norm(text)} "
+        words = norm(text).split()
+        padded = f" {' '.join(words)} "
         if any(f" {p} " in padded for p in self.phrases):
             return True
-        flat = padded.replace(" ", "")
-        if any(s in flat for s in self.squashed):
+        if any(_joins_to(words, s) for s in self.squashed):
             return True
         return any(re.search(rf"\b{i}\b", text) for i in self.initials)
 
@@ -56,6 +56,20 @@ class Company:
 
     def __bool__(self) -> bool:
         return bool(self.phrases or self.squashed or self.initials)
+
+
+def _joins_to(words: list[str], target: str) -> bool:
+    """Whether whole consecutive words, written together, are target ("toledo cars" is "toledocars"):
+    never part of a longer word ("general motorsports" is not "generalmotors", "targeted" not "target")."""
+    for start in range(len(words)):
+        joined = ""
+        for word in words[start:]:
+            joined += word
+            if not target.startswith(joined):
+                break
+            if joined == target:
+                return True
+    return False
 
 
 # Words that say what kind of firm a name belongs to rather than which one.
@@ -94,10 +108,35 @@ def company(names: Iterable[str | None]) -> Company:
                 phrases.add(first.lower())
         if len(core) >= 3:
             initials.add("".join(t[0] for t in core).upper())  # "Nippon Sheet Glass" is also "NSG"
+        short = _short_caps(name)
+        if short:
+            initials.add(short)
         flat = "".join(core)
         if len(flat) >= 6:
             squashed.add(flat)  # "ToledoCars" written as "Toledo Cars", or the other way round
     return Company(tuple(sorted(phrases, key=len, reverse=True)), tuple(sorted(squashed)), tuple(sorted(initials)))
+
+
+def _short_caps(name: str) -> str | None:
+    """A name too short to match as words ("GE", "3M Company", "HP Inc."), when it is written in
+    capitals and digits: matched case-sensitively as a whole word, so "GE" is not "ge" in "geology"."""
+    core = [t for t in ALNUM_RE.findall(unicodedata.normalize("NFKC", name)) if t.lower() not in _LEGAL]
+    if len(core) == 1 and len(core[0]) == 2 and re.fullmatch(r"[A-Z0-9]*[A-Z][A-Z0-9]*", core[0]):
+        return core[0]
+    return None
+
+
+def search_name(name: str) -> str:
+    """The name to search news for: without its legal ending or a leading "The" ("Acme, Inc." ->
+    "Acme", "General Motors Company" -> "General Motors"), since articles seldom write them. The
+    whole name when nothing else is left ("The Company")."""
+    words = name.split()
+    while words and norm(words[0]) == "the":
+        words.pop(0)
+    # "&" and "and" only end a name once a legal word went ("Smith & Co." -> "Smith").
+    while words and norm(words[-1]).replace(" ", "") in _LEGAL | {"and", ""}:
+        words.pop()
+    return " ".join(words).rstrip(",;:-–— ") or name.strip()
 
 
 def title_names(title: str | None, alone: bool = False) -> list[str]:

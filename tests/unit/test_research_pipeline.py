@@ -70,7 +70,7 @@ def test_gdelt_throttle_text_is_an_error_not_a_crash(site):
     site.route("/gdelt", body="Please limit requests to one every 5 seconds.", content_type="text/plain")
     result, _ = run(site)
     [error] = [e for e in result.errors if e.source == "gdelt"]
-    assert error.kind == "http-status" and "one every 5 seconds" in error.message
+    assert error.kind == "rate-limited" and "one every 5 seconds" in error.message
     assert texts(result, "site")  # the other sources' facts are kept
 
 

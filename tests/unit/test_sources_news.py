@@ -11,6 +11,11 @@ documented shapes:
 Time is a FakeClock: nothing here really waits, and the spacing asked for is checked exactly.
 """
 import json
+import threading
+import time
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -36,9 +41,18 @@ def server():
         yield s
 
 
+# The wall clock the tests start at: 12 Nov 2026, 14:00 UTC.
+WALL = datetime(2026, 11, 12, 14, 0, tzinfo=timezone.utc).timestamp()
+
+
 @pytest.fixture
 def clock():
-    return FakeClock(start=1000.0)
+    return FakeClock(start=1000.0, wall=WALL)
+
+
+def asked(server, index: int = -1) -> dict:
+    """The query parameters of a request the server saw, decoded."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(server.log[index][1]).query).items()}
 
 
 def gdelt_answer(*articles) -> bytes:
@@ -84,7 +98,8 @@ def test_gdelt_says_what_gdelt_said_and_reads_its_broken_json(server, clock):
                  content_type="text/html")
     with pytest.raises(FetchError) as info:
         fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
-    assert info.value.message == "GDELT said: The specified phrase is too short."
+    assert info.value.message == ("GDELT said: The specified phrase is too short. Check the company's name in the "
+                                  "prospect.")
     # An invalid escape (\') and a raw tab inside a title: the batch is still read.
     body = ('{"articles": [{"url": "https://news.example/b", "title": "Acme Freight\\\'s new\tCEO named", '
             '"seendate": "20261112T080000Z", "domain": "news.example"}]}')
@@ -113,30 +128,87 @@ def test_company_matching_is_on_words_and_legal_endings_and_drops_removed_items(
     assert [f.published for f in facts] == ["2026-11-11", "2026-11-12"]
 
 
-@pytest.mark.parametrize("name,status,body,expected", [
+NEWSAPI_401 = "Your key was not accepted: check the key in Settings > Research."
+
+
+# Each documented error answer, in its documented shape and status: NewsAPI, https://newsapi.org/docs/errors
+# ({"status": "error", "code", "message"}: 400, 401, 429, 500); GNews, https://docs.gnews.io/error-handling
+# ({"errors": [...]} or {"errors": {field: ...}}: 400, 401, 403 = daily quota, 429, 500, 503).
+@pytest.mark.parametrize("name,status,body,kind,expected", [
+    ("newsapi", 400, {"status": "error", "code": "parameterInvalid",
+                      "message": "You are trying to request results too far in the past. Your plan permits you "
+                                 "to request articles as far back as 2026-10-23."}, "http-status",
+     "NewsAPI.org answered HTTP 400: You are trying to request results too far in the past. Your plan permits "
+     "you to request articles as far back as 2026-10-23."),
+    ("newsapi", 400, {"status": "error", "code": "parametersMissing",
+                      "message": "Required parameters are missing. Please set any of the following parameters "
+                                 "and try again: q, qInTitle, sources, domains."}, "http-status",
+     "NewsAPI.org answered HTTP 400: Required parameters are missing. Please set any of the following parameters "
+     "and try again: q, qInTitle, sources, domains."),
+    ("newsapi", 401, {"status": "error", "code": "apiKeyMissing",
+                      "message": "Your API key is missing. Append this to the URL with the apiKey param, or use "
+                                 "the x-api-key HTTP header."}, "http-status",
+     "NewsAPI.org answered HTTP 401: Your API key is missing. Append this to the URL with the apiKey param, or use "
+     "the x-api-key HTTP header. " + NEWSAPI_401),
     ("newsapi", 401, {"status": "error", "code": "apiKeyInvalid",
                       "message": "Your API key is invalid or incorrect. Check your key, or go to "
-                                 "https://newsapi.org to create a free API key."},
+                                 "https://newsapi.org to create a free API key."}, "http-status",
      "NewsAPI.org answered HTTP 401: Your API key is invalid or incorrect. Check your key, or go to "
-     "https://newsapi.org to create a free API key."),
-    ("newsapi", 426, {"status": "error", "code": "parameterInvalid",
-                      "message": "You are trying to request results too far in the past. Your plan permits you "
-                                 "to request articles as far back as 2026-10-23."},
-     "NewsAPI.org answered HTTP 426: You are trying to request results too far in the past. Your plan permits "
-     "you to request articles as far back as 2026-10-23."),
-    ("gnews", 403, {"errors": ["You have reached your request limit for today, the next reset will be tomorrow "
-                               "at midnight UTC."]},
-     "GNews.io answered HTTP 403: You have reached your request limit for today, the next reset will be "
-     "tomorrow at midnight UTC.: your GNews daily quota is used up; it resets at midnight UTC"),
-    ("gnews", 400, {"errors": {"q": "The query has a syntax error."}},
+     "https://newsapi.org to create a free API key. " + NEWSAPI_401),
+    ("newsapi", 401, {"status": "error", "code": "apiKeyDisabled", "message": "Your API key has been disabled."},
+     "http-status", "NewsAPI.org answered HTTP 401: Your API key has been disabled. " + NEWSAPI_401),
+    ("newsapi", 401, {}, "http-status", "NewsAPI.org answered HTTP 401: " + NEWSAPI_401),
+    ("newsapi", 429, {"status": "error", "code": "rateLimited",
+                      "message": "You have been rate limited. Back off for a while before trying the request "
+                                 "again."}, "rate-limited",
+     "NewsAPI.org says Earned has asked too often: You have been rate limited. Back off for a while before trying "
+     "the request again. Try again after 15:00 UTC. Earned did not try again, to save your quota."),
+    ("newsapi", 429, {"status": "error", "code": "apiKeyExhausted",
+                      "message": "Your API key has no more requests available."}, "rate-limited",
+     "NewsAPI.org says Earned has asked too often: Your API key has no more requests available. Try again after "
+     "15:00 UTC. Earned did not try again, to save your quota."),
+    ("newsapi", 500, {"status": "error", "code": "unexpectedError",
+                      "message": "This shouldn't happen, and if it does then it's our fault, not yours. Try the "
+                                 "request again shortly."}, "http-status",
+     "NewsAPI.org answered HTTP 500: This shouldn't happen, and if it does then it's our fault, not yours. Try the "
+     "request again shortly. Try again later."),
+    ("gnews", 400, {"errors": ["The query is required."]}, "http-status",
+     "GNews.io answered HTTP 400: The query is required."),
+    ("gnews", 400, {"errors": {"q": "The query has a syntax error."}}, "http-status",
      "GNews.io answered HTTP 400: q: The query has a syntax error."),
+    ("gnews", 401, {"errors": ["The API key is invalid."]}, "http-status",
+     "GNews.io answered HTTP 401: The API key is invalid. " + NEWSAPI_401),
+    ("gnews", 403, {"errors": ["You have reached your request limit for today, the next reset will be tomorrow "
+                               "at midnight UTC."]}, "rate-limited",
+     "GNews.io says Earned has asked too often: You have reached your request limit for today, the next reset "
+     "will be tomorrow at midnight UTC. Try again after 00:00 UTC on 13 Nov. Earned did not try again, to save "
+     "your quota."),
+    ("gnews", 403, {}, "rate-limited",
+     "GNews.io says Earned has asked too often: your GNews daily quota is used up; it resets at midnight UTC. "
+     "Try again after 00:00 UTC on 13 Nov. Earned did not try again, to save your quota."),
+    ("gnews", 429, {"errors": ["Too many requests, please slow down."]}, "rate-limited",
+     "GNews.io says Earned has asked too often: Too many requests, please slow down. Try again after 14:01 UTC. "
+     "Earned did not try again, to save your quota."),
+    ("gnews", 500, {"errors": ["Internal server error."]}, "http-status",
+     "GNews.io answered HTTP 500: Internal server error. Try again later."),
+    ("gnews", 503, {"errors": ["We are temporarily offline for maintenance."]}, "http-status",
+     "GNews.io answered HTTP 503: We are temporarily offline for maintenance. Try again later."),
 ])
-def test_api_errors_say_what_the_api_said(server, clock, name, status, body, expected):
+def test_api_errors_say_what_the_api_said_and_what_to_do(server, clock, name, status, body, kind, expected):
     server.route("/" + name, status=status, body=json.dumps(body), content_type="application/json")
     with pytest.raises(FetchError) as info:
         fetch_source(name, fetcher(), "Acme Freight", server.base + "/" + name, KEY, clock=clock)
-    assert info.value.message == expected and info.value.kind == "http-status"
+    assert info.value.message == expected and info.value.kind == kind
     assert KEY not in info.value.message + info.value.url
+    assert len(server.log) == 1 and clock.sleeps == []  # a keyed quota API is never asked twice
+
+
+@pytest.mark.parametrize("name", ["newsapi", "gnews", "gdelt"])
+def test_the_search_is_for_the_name_without_its_legal_ending(server, clock, name):
+    server.route("/" + name, body=json.dumps({"status": "ok", "articles": []}), content_type="application/json")
+    fetch_source(name, fetcher(), "Acme, Inc.", server.base + "/" + name, KEY, clock=clock)
+    assert asked(server)["query" if name == "gdelt" else "q"] == '"Acme"'
+    assert KEY not in server.log[0][1]  # the key travels in a header, never the URL
 
 
 @pytest.mark.parametrize("name,body", [
@@ -144,7 +216,7 @@ def test_api_errors_say_what_the_api_said(server, clock, name, status, body, exp
                  "message": "You have been rate limited. Back off for a while before trying the request again."}),
     ("gnews", {"errors": ["Too many requests, please slow down."]}),
 ])
-def test_a_429_from_a_quota_api_is_not_retried(server, clock, name, body):
+def test_a_429_from_a_quota_api_is_not_retried_and_rests_the_source_for_the_batch(server, clock, name, body):
     server.route("/" + name, status=429, body=json.dumps(body), content_type="application/json",
                  headers={"Retry-After": "3600"})
     with pytest.raises(FetchError) as info:
@@ -153,6 +225,58 @@ def test_a_429_from_a_quota_api_is_not_retried(server, clock, name, body):
     assert info.value.kind == "rate-limited"
     assert "has asked too often" in info.value.message and "It asked Earned to wait 60 minutes." in info.value.message
     assert clock.sleeps == []
+    # The next prospect of the batch: not asked at all until the hour is over.
+    label = source(name).label
+    with pytest.raises(FetchError) as info:
+        fetch_source(name, fetcher(), "Beta Corp", server.base + "/" + name, KEY, clock=clock)
+    assert len(server.log) == 1 and info.value.kind == "rate-limited"
+    assert info.value.message == (f"{label} asked Earned to wait until 15:00 UTC; skipped until then. Research "
+                                  "again after that to hear from it; the other sources go on.")
+    clock.sleep(3600, threading.Event())
+    server.route("/" + name, body=json.dumps({"status": "ok", "articles": []}), content_type="application/json")
+    assert fetch_source(name, fetcher(), "Beta Corp", server.base + "/" + name, KEY, clock=clock) == []
+    assert len(server.log) == 2
+
+
+def test_a_quota_answer_without_retry_after_rests_until_its_documented_reset(server, clock):
+    """GNews's daily quota resets at 00:00 UTC (https://docs.gnews.io/error-handling); NewsAPI's 429 gets an hour."""
+    server.route("/gnews", status=403, body=json.dumps({"errors": ["You have reached your request limit for today."]}),
+                 content_type="application/json")
+    with pytest.raises(FetchError):
+        fetch_source("gnews", fetcher(), "Acme Freight", server.base + "/gnews", KEY, clock=clock)
+    clock.sleep(10 * 3600 - 60, threading.Event())  # 23:59 UTC
+    with pytest.raises(FetchError) as info:
+        fetch_source("gnews", fetcher(), "Acme Freight", server.base + "/gnews", KEY, clock=clock)
+    assert "wait until 00:00 UTC on 13 Nov; skipped until then" in info.value.message and len(server.log) == 1
+    clock.sleep(60, threading.Event())
+    server.route("/gnews", body=json.dumps({"totalArticles": 0, "articles": []}), content_type="application/json")
+    assert fetch_source("gnews", fetcher(), "Acme Freight", server.base + "/gnews", KEY, clock=clock) == []
+
+    server.route("/newsapi", status=429, body=json.dumps({"status": "error", "code": "apiKeyExhausted",
+                 "message": "Your API key has no more requests available."}), content_type="application/json")
+    with pytest.raises(FetchError):
+        fetch_source("newsapi", fetcher(), "Acme Freight", server.base + "/newsapi", KEY, clock=clock)
+    clock.sleep(3599, threading.Event())
+    with pytest.raises(FetchError) as info:
+        fetch_source("newsapi", fetcher(), "Acme Freight", server.base + "/newsapi", KEY, clock=clock)
+    assert "skipped until then" in info.value.message and server.hits("/newsapi") == 1
+    clock.sleep(1, threading.Event())
+    server.route("/newsapi", body=json.dumps({"status": "ok", "articles": []}), content_type="application/json")
+    assert fetch_source("newsapi", fetcher(), "Acme Freight", server.base + "/newsapi", KEY, clock=clock) == []
+
+
+@pytest.mark.parametrize("name", ["newsapi", "gnews"])
+def test_a_quota_api_does_not_retry_a_timeout(server, clock, name):
+    def slow(req):
+        time.sleep(0.6)  # longer than the read timeout: the request may still have counted
+        return 200, JSON, b"{}"
+
+    server.routes["/" + name] = slow
+    with pytest.raises(FetchError) as info:
+        fetch_source(name, Fetcher(crawl_delay=0.0, deadline=5.0, read_timeout=0.3), "Acme Freight",
+                     server.base + "/" + name, KEY, clock=clock)
+    assert info.value.kind == "timeout" and len(server.log) == 1
+    assert KEY not in info.value.message
 
 
 def test_gdelt_gives_up_on_a_429_that_asks_for_too_long(server, clock):
@@ -172,7 +296,7 @@ def test_a_source_that_keeps_failing_rests_then_is_tried_again(server, clock):
     for _ in range(src.rate.breaker_after):
         with pytest.raises(FetchError) as info:
             src.load().fetch(ctx)
-        assert info.value.message == "NewsAPI.org answered HTTP 500: oops"
+        assert info.value.message == "NewsAPI.org answered HTTP 500: oops. Try again later."
     requests_so_far = len(server.log)
     assert requests_so_far == src.rate.breaker_after * (1 + src.rate.retries)
     with pytest.raises(FetchError) as info:
@@ -184,3 +308,123 @@ def test_a_source_that_keeps_failing_rests_then_is_tried_again(server, clock):
     server.route("/newsapi", body=json.dumps({"status": "ok", "articles": []}), content_type="application/json")
     assert src.load().fetch(ctx) == []
     assert len(server.log) == requests_so_far + 1
+
+
+def test_retry_after_as_an_http_date_is_honoured(server, clock):
+    """RFC 9110, 10.2.3: Retry-After is seconds or an HTTP date; the date is counted on the wall clock."""
+    in_20_s = format_datetime(datetime.fromtimestamp(WALL + 20, timezone.utc), usegmt=True)
+    answers = iter([(429, {"Retry-After": in_20_s, **JSON}, b""), (200, JSON, gdelt_answer())])
+    seen = []
+
+    def gdelt(req):
+        seen.append(clock.now())
+        return next(answers)
+
+    server.routes["/gdelt"] = gdelt
+    assert fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock) == []
+    assert seen == [1000.0, 1020.0]  # 20 s, not the 5 s spacing alone
+
+    # A date further off than GDELT's max_wait: no retry; the source rests until then, for every run.
+    in_an_hour = format_datetime(datetime.fromtimestamp(clock.wall() + 3600, timezone.utc), usegmt=True)
+    server.route("/gdelt", status=429, body="", content_type="text/plain", headers={"Retry-After": in_an_hour})
+    with pytest.raises(FetchError) as info:
+        fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
+    assert "It asked Earned to wait 60 minutes." in info.value.message and len(server.log) == 3
+    with pytest.raises(FetchError) as info:
+        fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
+    assert info.value.message.startswith("GDELT news search asked Earned to wait until 15:01 UTC; skipped")
+    assert len(server.log) == 3
+
+
+def test_a_503s_retry_after_is_honoured_within_max_wait(server, clock):
+    answers = iter([(503, {"Retry-After": "12", "Content-Type": "text/plain"}, b"busy"), (200, JSON, gdelt_answer())])
+    seen = []
+
+    def gdelt(req):
+        seen.append(clock.now())
+        return next(answers)
+
+    server.routes["/gdelt"] = gdelt
+    assert fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock) == []
+    assert seen == [1000.0, 1012.0]  # never sooner than it asked
+    # Longer than max_wait (30 s): not retried.
+    server.route("/gdelt", status=503, body="down for maintenance", content_type="text/plain",
+                 headers={"Retry-After": "600"})
+    with pytest.raises(FetchError) as info:
+        fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
+    assert len(server.log) == 3 and info.value.message == "GDELT news search answered HTTP 503: down for maintenance"
+
+
+# GDELT's own throttle sentence (https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/ asks for one request
+# every 5 seconds); it answers 429 without Retry-After, or sends the sentence as a 200 text answer.
+THROTTLE = b"Please limit requests to one every 5 seconds or contact kalev.leetaru5@gmail.com for large queries."
+
+
+@pytest.mark.parametrize("status", [429, 200])
+def test_gdelt_throttling_is_waited_out_once_then_rests_the_source(server, clock, status):
+    server.route("/gdelt", status=status, body=THROTTLE, content_type="text/plain")
+    with pytest.raises(FetchError) as info:
+        fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
+    assert info.value.kind == "rate-limited"
+    assert info.value.message.startswith("GDELT news search says Earned has asked too often: Please limit requests")
+    assert info.value.message.endswith(" Try again after 14:01 UTC.")
+    assert len(server.log) == 2 and clock.sleeps == [5.0]  # tried once more, 5 s later
+    with pytest.raises(FetchError) as info:  # the next prospect, at once: skipped
+        fetch_source("gdelt", fetcher(), "Beta Corp", server.base + "/gdelt", clock=clock)
+    assert "skipped until then" in info.value.message and len(server.log) == 2
+    clock.sleep(5.0, threading.Event())
+    server.route("/gdelt", body=gdelt_answer(), content_type="application/json")
+    assert fetch_source("gdelt", fetcher(), "Beta Corp", server.base + "/gdelt", clock=clock) == []
+
+
+def test_gdelt_retries_a_timeout_no_sooner_than_5_s(server, clock):
+    seen = []
+
+    def gdelt(req):
+        seen.append(clock.now())
+        if len(seen) == 1:
+            time.sleep(0.6)  # longer than the read timeout
+        return 200, JSON, gdelt_answer()
+
+    server.routes["/gdelt"] = gdelt
+    slow = Fetcher(crawl_delay=0.0, deadline=5.0, read_timeout=0.3)
+    assert fetch_source("gdelt", slow, "Acme Freight", server.base + "/gdelt", clock=clock) == []
+    assert len(seen) == 2 and seen[1] - seen[0] >= 5.0
+
+
+def test_two_runs_at_once_share_gdelts_5_s_spacing(server, clock):
+    """A batch researches prospects in parallel: GDELT still gets one request every 5 seconds."""
+    server.route("/gdelt", body=gdelt_answer(), content_type="application/json")
+    results, errors = [], []
+
+    def run(name):
+        try:
+            results.append(fetch_source("gdelt", fetcher(), name, server.base + "/gdelt", clock=clock))
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("Acme Freight", "Beta Corp")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert errors == [] and results == [[], []] and len(server.log) == 2
+    assert clock.sleeps == [5.0]  # one of the two waited its turn
+    assert sorted(asked(server, i)["query"] for i in (0, 1)) == ['"Acme Freight"', '"Beta"']
+
+
+def test_gdelt_json_with_an_escaped_backslash_and_a_broken_record_is_still_read(server, clock):
+    # An invalid escape (\') next to a valid escaped backslash before an "x" ("C:\\x"): the pair stays one
+    # backslash; read as two escapes, it would become "\x", invalid, and lose the batch.
+    body = (r'{"articles": [{"url": "https://news.example/c", "title": "Acme Freight\'s C:\\xfiles", '
+            r'"seendate": "20261112T080000Z", "domain": "news.example"}]}')
+    server.route("/gdelt", body=body, content_type="application/json")
+    [fact] = fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
+    assert fact.text == "Acme Freight's C:\\xfiles"
+    # One record with an unescaped quote: the others are read one by one.
+    body = ('{"articles": [{"url": "https://news.example/d", "title": "Acme Freight says "hi"", "domain": "x"}, '
+            '{"url": "https://news.example/e", "title": "Acme Freight buys a fleet", '
+            '"seendate": "20261112T080000Z", "domain": "news.example"}]}')
+    server.route("/gdelt", body=body, content_type="application/json")
+    [fact] = fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
+    assert fact.text == "Acme Freight buys a fleet"

@@ -42,10 +42,17 @@ class Source:
     needs_contact: bool = False  # the rep's contact email in the User-Agent (the SEC requires it)
     default_on: bool = True
     rate: RatePolicy = field(default_factory=RatePolicy)
+    eu_url: str = ""  # the API's EU instance, which alone knows the boards hosted there ("" = none)
+    eu_env: str = ""  # EARNED_<SOURCE>_EU_URL overrides it (tests)
 
-    def base_url(self, settings: dict | None = None) -> str:
-        """The environment wins over the workspace's settings, which win over the documented default."""
-        return (os.environ.get(self.env) or (settings or {}).get(self.name) or self.default_url).rstrip("/")
+    def base_url(self, settings: dict | None = None, region: str = "") -> str:
+        """The environment wins over the workspace's settings, which win over the documented default.
+        region "eu": the EU instance's (settings key "<name>_eu"), for a source that has one."""
+        if region == "eu" and self.eu_url:
+            env, key, default = self.eu_env, f"{self.name}_eu", self.eu_url
+        else:
+            env, key, default = self.env, self.name, self.default_url
+        return (os.environ.get(env) or (settings or {}).get(key) or default).rstrip("/")
 
     def load(self):
         """The source's module (imported on first use)."""
@@ -69,24 +76,29 @@ SOURCES: tuple[Source, ...] = (
            terms=("NewsAPI's free Developer key is for development only, not for production use: its articles "
                   "are delayed 24 hours, only the last month is searchable, and it allows 100 requests a day. "
                   "Use a paid plan for work."),
-           needs_key=True, rate=RatePolicy(min_interval=1.0, retries=1, retry_429=False)),
+           # retries=0: every request counts against the daily quota, even one that timed out on the way back.
+           needs_key=True, rate=RatePolicy(min_interval=1.0, retries=0, retry_429=False)),
     Source("gnews", "GNews.io", "news", "app.research.sources.gnews",
            "https://gnews.io/api/v4/search", "EARNED_GNEWS_URL",
            "https://docs.gnews.io/endpoints/search-endpoint",
            "the company's name, as a search, and your GNews key (in a header)",
            terms=("GNews's free plan allows 100 requests a day, 10 articles a request, and is for "
-                  "non-commercial use; a paid plan is for work."),
-           needs_key=True, rate=RatePolicy(min_interval=1.0, retries=1, retry_429=False)),
+                  "non-commercial use; its articles are delayed 12 hours and only the last 30 days are "
+                  "searchable. A paid plan is for work."),
+           # retries=0: every request counts against the daily quota, even one that timed out on the way back.
+           needs_key=True, rate=RatePolicy(min_interval=1.0, retries=0, retry_429=False)),
     Source("greenhouse", "Greenhouse job boards", "hiring", "app.research.sources.greenhouse",
            "https://boards-api.greenhouse.io", "EARNED_GREENHOUSE_URL",
            "https://developers.greenhouse.io/job-board.html",
            "the job board's name the company's careers page links to", terms=_JOB_BOARD_TERMS,
-           rate=RatePolicy(min_interval=1.0, retries=1)),
+           rate=RatePolicy(min_interval=1.0, retries=1),
+           eu_url="https://boards-api.eu.greenhouse.io", eu_env="EARNED_GREENHOUSE_EU_URL"),
     Source("lever", "Lever job boards", "hiring", "app.research.sources.lever",
            "https://api.lever.co", "EARNED_LEVER_URL",
            "https://github.com/lever/postings-api",
            "the job board's name the company's careers page links to", terms=_JOB_BOARD_TERMS,
-           rate=RatePolicy(min_interval=1.0, retries=1)),
+           rate=RatePolicy(min_interval=1.0, retries=1),
+           eu_url="https://api.eu.lever.co", eu_env="EARNED_LEVER_EU_URL"),
     Source("ashby", "Ashby job boards", "hiring", "app.research.sources.ashby",
            "https://api.ashbyhq.com", "EARNED_ASHBY_URL",
            "https://developers.ashbyhq.com/docs/public-job-posting-api",

@@ -2,6 +2,10 @@
 crawler's: requests spaced as the API asks across the whole process (every research run, a batch
 included), retries never sooner than it allows, a 429 waited out or ended with a plain message, the
 API's own error message shown, and a source that keeps failing left alone for a while.
+
+An API that says "too often" and is not waited out is left alone for as long as it asked (its
+Retry-After, or its documented reset) by every later run in this process: a batch of hundreds of
+prospects must not ask it again at once, hundreds of times.
 """
 from __future__ import annotations
 
@@ -9,7 +13,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
 
+from app.core import dates
 from app.core.redact import redact
 
 from ..errors import Cancelled, FetchError
@@ -23,6 +30,10 @@ class Clock:
     def now(self) -> float:
         return time.monotonic()
 
+    def wall(self) -> float:
+        """Seconds since the epoch: for HTTP dates (Retry-After) and the "until 14:05 UTC" the rep reads."""
+        return time.time()
+
     def sleep(self, seconds: float, cancel: threading.Event) -> None:
         if seconds > 0 and cancel.wait(seconds):
             raise Cancelled()
@@ -33,10 +44,15 @@ class _State:
     next_at: float = 0.0  # the earliest moment the next request may start
     failures: int = 0  # failed requests in a row
     paused_until: float = 0.0
+    paused_why: str = ""  # what a skipped run says while the API's own wait lasts ("" : the circuit breaker)
 
 
 _states: dict[str, _State] = {}
 _lock = threading.Lock()
+
+# limited(status, body, wall) -> seconds | None: whether an answer means "too often" (None: it does
+# not) and, when it carries no Retry-After, how long the API documents until it may be asked again.
+Limited = Callable[[int, bytes, float], "float | None"]
 
 
 def reset() -> None:
@@ -50,14 +66,23 @@ def _state(name: str) -> _State:
         return _states.setdefault(name, _State())
 
 
-def retry_after(headers: dict) -> float | None:
-    """Seconds from a Retry-After header (seconds only; an HTTP date is treated as absent)."""
+def retry_after(headers: dict, wall: float) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date (RFC 9110, 10.2.3),
+    the date counted from wall (seconds since the epoch). None when absent or unreadable."""
     for key, value in headers.items():
-        if key.lower() == "retry-after":
-            try:
-                return max(0.0, float(str(value).strip()))
-            except ValueError:
-                return None
+        if key.lower() != "retry-after":
+            continue
+        text = str(value).strip()
+        try:
+            return max(0.0, float(text))
+        except ValueError:
+            pass
+        when = dates.parse_datetime(text)
+        if when is None:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)  # HTTP dates are GMT
+        return max(0.0, when.timestamp() - wall)
     return None
 
 
@@ -91,6 +116,12 @@ def said(body: bytes, limit: int = 300) -> str:
     return redact(text)
 
 
+def sentence(text: str) -> str:
+    """text ending as a sentence, so another can follow it."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
 class ApiClient:
     """GET requests to one source's API. shown_url is what messages show (a URL without secrets)."""
 
@@ -98,14 +129,16 @@ class ApiClient:
         self.fetcher, self.source, self.clock = fetcher, source, clock or Clock()
         self.policy = source.rate
 
-    def get(self, url: str, headers: dict | None = None, explain=None) -> Fetched:
+    def get(self, url: str, headers: dict | None = None, explain=None, limited: Limited | None = None) -> Fetched:
         """The API's answer (2xx), or FetchError with a plain message. explain(status, body) -> str
-        gives the API's own words for an error answer (default: its JSON error fields)."""
+        gives the API's own words for an error answer (default: its JSON error fields); limited says
+        which answers mean "too often" (default: a 429, then min_interval apart)."""
         state = _state(self.source.name)
         label, policy = self.source.label, self.policy
         shown = redact(url)
         self._check_paused(state, shown)
         explain = explain or (lambda status, body: said(body))
+        limited = limited or self._limited
         attempt = 0
         while True:
             self._take_turn(state)
@@ -118,35 +151,56 @@ class ApiClient:
                 self._failed(state)
                 raise
             status = got.status
-            if 200 <= status < 300:
-                with _lock:
-                    state.failures = 0
-                return got
-            words = explain(status, got.body)
-            if status == 429:
-                after = retry_after(got.headers)
-                wait = after if after is not None else policy.min_interval or 2.0
+            asked = retry_after(got.headers, self._wall())
+            documented = limited(status, got.body, self._wall())
+            if documented is not None:
+                wait = asked if asked is not None else documented
                 if policy.retry_429 and attempt < policy.retries and wait <= policy.max_wait:
                     attempt += 1
                     self._not_before(state, self.clock.now() + wait)  # never sooner than it asked
                     continue
                 self._failed(state)
-                when = (f" It asked Earned to wait {_duration(after)}." if after else "")
-                # (A keyed API counts every request against the rep's quota: say why Earned did not retry.)
-                saving = " Earned did not try again, to save your quota." if self.source.needs_key else ""
-                raise FetchError("rate-limited", shown, (
-                    f"{label} says Earned has asked too often{': ' + words if words else ''}.{when} "
-                    f"Try again later.{saving}"), status)
-            if status >= 500 and attempt < policy.retries:
-                attempt += 1
-                self._not_before(state, self.clock.now() + max(2.0, policy.min_interval))
-                continue
+                raise self._too_often(state, shown, status, explain(status, got.body), wait, asked)
+            if 200 <= status < 300:
+                with _lock:
+                    state.failures = 0
+                return got
+            words = explain(status, got.body)
+            if status == 401 and self.source.needs_key:
+                # Whatever the API says, the one thing the rep can do about it is in the same place.
+                words = f"{sentence(words)} Your key was not accepted: check the key in Settings > Research.".strip()
             if status >= 500:
+                wait = max(2.0, policy.min_interval, asked or 0.0)  # a 503's Retry-After: never sooner
+                if attempt < policy.retries and wait <= policy.max_wait:
+                    attempt += 1
+                    self._not_before(state, self.clock.now() + wait)
+                    continue
                 self._failed(state)
             raise FetchError("http-status", shown, (
                 f"{label} answered HTTP {status}: {words}" if words else f"{label} answered HTTP {status}."), status)
 
     # -- the policy --------------------------------------------------------------------------
+    def _limited(self, status: int, body: bytes, wall: float) -> float | None:
+        return (self.policy.min_interval or 2.0) if status == 429 else None
+
+    def _wall(self) -> float:
+        return self.clock.wall()
+
+    def _too_often(self, state: _State, shown: str, status: int, words: str, wait: float,
+                   asked: float | None) -> FetchError:
+        """The source rests as long as the API asked, for every later run in this process; the error says so."""
+        label, wall = self.source.label, self._wall()
+        until = _clock_time(wall + wait, wall)
+        self._pause(state, wait, f"{label} asked Earned to wait until {until}; skipped until then. Research "
+                                 f"again after that to hear from it; the other sources go on.")
+        when = (f" It asked Earned to wait {_duration(asked)}. Try again later." if asked is not None else
+                f" Try again after {until}.")  # its documented reset
+        # (A keyed API counts every request against the rep's quota: say why Earned did not retry.)
+        saving = " Earned did not try again, to save your quota." if self.source.needs_key else ""
+        return FetchError("rate-limited", shown, (
+            f"{label} says Earned has asked too often{': ' + sentence(words) if words else '.'}{when}{saving}"),
+            status)
+
     def _take_turn(self, state: _State) -> None:
         """Reserve the next slot (min_interval after the previous request, across threads), then wait for it."""
         with _lock:
@@ -162,15 +216,24 @@ class ApiClient:
     def _failed(self, state: _State) -> None:
         with _lock:
             state.failures += 1
-            if state.failures >= self.policy.breaker_after:
-                state.paused_until = self.clock.now() + self.policy.breaker_pause
+            tripped = state.failures >= self.policy.breaker_after
+            if tripped:
                 state.failures = 0
+        if tripped:
+            self._pause(state, self.policy.breaker_pause, "")
+
+    def _pause(self, state: _State, seconds: float, why: str) -> None:
+        """Leave the source alone for seconds (a longer pause already set stands)."""
+        with _lock:
+            until = self.clock.now() + seconds
+            if until > state.paused_until:
+                state.paused_until, state.paused_why = until, why
 
     def _check_paused(self, state: _State, shown: str) -> None:
         with _lock:
-            left = state.paused_until - self.clock.now()
+            left, why = state.paused_until - self.clock.now(), state.paused_why
         if left > 0:
-            raise FetchError("rate-limited", shown, (
+            raise FetchError("rate-limited", shown, why or (
                 f"{self.source.label} failed {self.policy.breaker_after} times in a row; Earned leaves it alone "
                 f"for {_duration(left)} and tries it again after that."))
 
@@ -182,3 +245,11 @@ def _duration(seconds: float) -> str:
     if seconds < 7200:
         return f"{round(seconds / 60)} minutes"
     return f"{round(seconds / 3600)} hours"
+
+
+def _clock_time(moment: float, wall: float) -> str:
+    """A wall-clock moment as the rep reads it, rounded up to the minute: "14:05 UTC", with the day
+    when it is not today ("00:00 UTC on 12 Nov")."""
+    at = datetime.fromtimestamp(-(-moment // 60) * 60, timezone.utc)
+    today = datetime.fromtimestamp(wall, timezone.utc).date()
+    return f"{at:%H:%M} UTC" if at.date() == today else f"{at:%H:%M} UTC on {at.day} {at:%b}"

@@ -3,7 +3,9 @@
 What its documentation and behaviour ask of a client:
 - at most one request every 5 seconds (RatePolicy in the registry; retries included);
 - a bad query is answered HTTP 200 with a plain-text or HTML sentence, not JSON: that sentence is
-  what the rep sees;
+  what the rep sees, with what to do about it;
+- asking too often is answered HTTP 429 without Retry-After, or HTTP 200 with the sentence "Please
+  limit requests to one every 5 seconds...": both are waited out (5 s) once, then the source rests;
 - its JSON sometimes carries invalid escapes ("\\'") or raw control characters in titles: read
   leniently rather than dropping the whole batch;
 - `seendate` is when GDELT saw the URL, not when the article was published: shown as such.
@@ -16,6 +18,7 @@ from urllib.parse import quote_plus
 
 from app.core import dates
 
+from .. import names
 from ..errors import FetchError
 from ..facts import FoundFact
 from .base import SourceContext, domain, link, plain
@@ -23,14 +26,23 @@ from .news_items import NewsItem, article_list, facts, json_object
 
 MAX_RECORDS = 25
 TIMESPAN = "3months"
+SPACING = 5.0  # "one request every 5 seconds"
+_THROTTLED = re.compile(r"limit requests to one every", re.IGNORECASE)
 
 
 def fetch(ctx: SourceContext) -> list[FoundFact]:
-    query = quote_plus(f'"{ctx.company}"')
+    query = quote_plus(f'"{names.search_name(ctx.company)}"')  # articles write "Acme", seldom "Acme, Inc."
     url = (f"{ctx.base_url}?query={query}&mode=ArtList&format=json&maxrecords={MAX_RECORDS}"
            f"&timespan={TIMESPAN}&sort=DateDesc")
-    got = ctx.api.get(url)
+    got = ctx.api.get(url, limited=limited)
     return facts(items(got.body, url), ctx.company)
+
+
+def limited(status: int, body: bytes, wall: float) -> float | None:
+    """A 429, or its throttle sentence sent as a 200 answer, means too often: 5 s, its documented pace."""
+    text = body[:500].decode("utf-8", "replace").lstrip()
+    throttled = status == 200 and not text.startswith(("{", "[")) and _THROTTLED.search(text)
+    return SPACING if status == 429 or throttled else None
 
 
 def items(body: bytes, url: str) -> list[NewsItem]:
@@ -49,5 +61,7 @@ def _read(body: bytes, url: str) -> dict:
     if not text.startswith(("{", "[")):
         # GDELT's way of saying the query is wrong (too short, too common, bad characters): a sentence.
         said = " ".join(unescape(re.sub(r"<[^>]{0,300}>", " ", text)).split())[:300]
-        raise FetchError("http-status", url, f"GDELT said: {said}" if said else "GDELT sent an empty answer.")
+        raise FetchError("http-status", url, (
+            f"GDELT said: {said.rstrip('.')}. Check the company's name in the prospect." if said else
+            "GDELT sent an empty answer. Try again later."))
     return json_object(body, url, "GDELT", lenient=True)

@@ -19,7 +19,12 @@ from .api import said
 from .base import domain, link, names_company, plain
 
 MAX_ITEMS = 10
-_BAD_ESCAPE = re.compile(r'\\(?!["\\/bfnrtu])')
+# A backslash and the character after it, as a pair: an escaped backslash never starts another escape.
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ARTICLES = re.compile(r'"articles"\s*:\s*\[')
+_RECORD_START = re.compile(r"\s*\{")
+_NEXT_RECORD = re.compile(r"\}\s*,\s*(?=\{)")
+_BETWEEN = re.compile(r"\s*,")
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,11 @@ def json_object(body: bytes, url: str, label: str, lenient: bool = False) -> dic
     except ValueError as e:
         data, error = None, e
         if lenient:
+            repaired = _ESCAPE.sub(_escape, text)
             try:
-                data = json.loads(_BAD_ESCAPE.sub("", text), strict=False)  # "\\'" means "'"
+                data = json.loads(repaired, strict=False)
             except ValueError as e2:
-                error = e2
+                data, error = _one_by_one(repaired), e2
         if data is None:
             raise FetchError("parse-failed", url, f"{label} sent an answer that is not valid JSON "
                                                   f"({error.args[0][:80]}).") from None
@@ -82,6 +88,37 @@ def json_object(body: bytes, url: str, label: str, lenient: bool = False) -> dic
         raise FetchError("parse-failed", url, f"{label}'s answer was {kind_of(data)}, not the object its "
                                               "documentation describes, so its news could not be read.")
     return data
+
+
+def _escape(match: re.Match) -> str:
+    """A valid JSON escape as it is; an invalid one ("\\'") as the character it meant ("'")."""
+    return match.group(0) if match.group(1) in '"\\/bfnrtu' else match.group(1)
+
+
+def _one_by_one(text: str) -> dict | None:
+    """{"articles": [...]} with each record that reads on its own, when the whole does not: one
+    broken record (an unescaped quote in a title) costs only itself. None when none reads.
+    The records are flat objects, so "}, {" is where the next one starts."""
+    start = _ARTICLES.search(text)
+    if not start:
+        return None
+    decoder = json.JSONDecoder(strict=False)
+    articles, pos = [], start.end()
+    while at := _RECORD_START.match(text, pos):
+        try:
+            record, pos = decoder.raw_decode(text, at.end() - 1)
+        except ValueError:
+            skip = _NEXT_RECORD.search(text, at.end())
+            if not skip:
+                break
+            pos = skip.end()
+            continue
+        articles.append(record)
+        between = _BETWEEN.match(text, pos)
+        if not between:
+            break
+        pos = between.end()
+    return {"articles": articles} if articles else None
 
 
 def kind_of(value) -> str:
