@@ -96,7 +96,7 @@ def analyze_page(fetched: Fetched, home: str, category: str, seen: list | None =
     titled = [t for t in names.title_names(meta.title, alone=True)
               if not any(known) or len(re.findall(rf"(?i)\b{re.escape(t)}\b", seen_text)) >= 2]
     known = [n for n in dict.fromkeys(known + [site_label] + titled) if n]
-    firm = names.company(known)
+    firm = names.company(known, short_forms=True)
     testimonial_page = bool(_TESTIMONIAL_PAGE.search(urls.path(url) + " " + (meta.title or "")))
     published = page_date(tree, meta, category)
     ranked = ranked_sentences(blocks, firm, page_lang, testimonial_page)
@@ -109,11 +109,12 @@ def analyze_page(fetched: Fetched, home: str, category: str, seen: list | None =
     derived: tuple[str, ...] = ()
     if category not in ("news", "careers") and not testimonial_page and not meta.js_only:
         # (Not the title's own parts as names here: "Acme | Roof Repair" would make "Roof Repair" a name.)
-        own = names.company([company, meta.site_name, org.get("name"), org.get("legalName"), site_label])
+        own = names.company([company, meta.site_name, org.get("name"), org.get("legalName"), site_label],
+                            short_forms=True)
         derived = tuple(structure.structure_facts(tree, own, [company, meta.site_name, org.get("name")], page_lang))
     names_company = None
     if company:
-        named = names.company([company])
+        named = names.company([company], short_forms=True)
         # Anywhere on the page a reader sees, headers included (not only the main text).
         names_company = named.named_in(" ".join(filter(None, (meta.title, meta.site_name, meta.description,
                                                               org.get("name"), seen_text, host.replace(".", " ")))))

@@ -34,13 +34,17 @@ class Company:
     phrases: tuple[str, ...]
     squashed: tuple[str, ...]
     initials: tuple[str, ...] = ()
+    # On the company's own site a name may be a short form of how the site writes it ("LeewardPro" for
+    # "Leeward Productions"): a squashed form may then end inside a word. Never for news, where
+    # "General Motors" must not be "General Motorsports".
+    short_forms: bool = False
 
     def named_in(self, text: str) -> bool:
         words = norm(text).split()
         padded = f" {' '.join(words)} "
         if any(f" {p} " in padded for p in self.phrases):
             return True
-        if any(_joins_to(words, s) for s in self.squashed):
+        if any(_joins_to(words, s, self.short_forms) for s in self.squashed):
             return True
         return any(re.search(rf"\b{i}\b", text) for i in self.initials)
 
@@ -58,12 +62,17 @@ class Company:
         return bool(self.phrases or self.squashed or self.initials)
 
 
-def _joins_to(words: list[str], target: str) -> bool:
+def _joins_to(words: list[str], target: str, short_form: bool = False) -> bool:
     """Whether whole consecutive words, written together, are target ("toledo cars" is "toledocars"):
-    never part of a longer word ("general motorsports" is not "generalmotors", "targeted" not "target")."""
+    never part of a longer word ("general motorsports" is not "generalmotors", "targeted" not "target").
+    short_form: target may end inside the last word ("leeward productions" starts "leewardpro")."""
     for start in range(len(words)):
         joined = ""
         for word in words[start:]:
+            if short_form and len(joined) < len(target) <= len(joined) + len(word):
+                if (joined + word).startswith(target):
+                    return True
+                break
             joined += word
             if not target.startswith(joined):
                 break
@@ -78,9 +87,10 @@ partners associates enterprises holdings software consulting international globa
 """.split())
 
 
-def company(names: Iterable[str | None]) -> Company:
+def company(names: Iterable[str | None], short_forms: bool = False) -> Company:
     """The company's name variants from its names (the prospect's, the site's): the whole name,
-    the name without legal words ("Group", "Inc", "The"), and a distinctive first word ("MJC")."""
+    the name without legal words ("Group", "Inc", "The"), and a distinctive first word ("MJC").
+    short_forms: on the company's own site, a one-word name may be a short form (see Company)."""
     phrases: set[str] = set()
     squashed: set[str] = set()
     initials: set[str] = set()
@@ -114,7 +124,8 @@ def company(names: Iterable[str | None]) -> Company:
         flat = "".join(core)
         if len(flat) >= 6:
             squashed.add(flat)  # "ToledoCars" written as "Toledo Cars", or the other way round
-    return Company(tuple(sorted(phrases, key=len, reverse=True)), tuple(sorted(squashed)), tuple(sorted(initials)))
+    return Company(tuple(sorted(phrases, key=len, reverse=True)), tuple(sorted(squashed)), tuple(sorted(initials)),
+                   short_forms)
 
 
 def _short_caps(name: str) -> str | None:

@@ -58,3 +58,15 @@ def test_a_short_name_in_lower_case_matches_nothing():
 ])
 def test_news_is_searched_for_the_name_without_its_legal_ending(name, search):
     assert names.search_name(name) == search
+
+
+@pytest.mark.parametrize("name,text,on_site", [
+    ("LeewardPro", "Leeward Productions has designed plates since 1998", True),  # the rep's short form
+    ("General Motors", "General Motorsports wins the race", True),  # harmless on the company's own site
+    ("ToledoCars", "Toledo Carsharing expands", True),
+    ("LeewardPro", "Sleeward Productions", False),  # but it starts where a word starts
+    ("LeewardPro", "Leeward Pr", False),  # and all of it is there
+])
+def test_on_the_company_s_own_site_a_one_word_name_may_be_a_short_form(name, text, on_site):
+    assert names.company([name], short_forms=True).named_in(text) is on_site
+    assert not names.company([name]).named_in(text)  # never in news
