@@ -34,7 +34,7 @@ class PageMeta:
     articles: tuple[dict, ...]  # {"headline", "datePublished", "description"} from JSON-LD article types
     js_only: bool  # almost no readable text without JavaScript
     description_from_text: bool = False  # the page has no description of its own: this is its first paragraph
-    # JobPosting JSON-LD, as plain records (title, datePublished, validThrough, employmentType, location,
+    # JobPosting JSON-LD, as plain records (title, datePosted, validThrough, employmentType, location,
     # hiringOrganization, url): a careers page's own list of open roles.
     job_postings: tuple[dict, ...] = ()
 
@@ -577,7 +577,9 @@ def _job_postings(objects: list[dict], by_id: dict[str, dict]) -> tuple[dict, ..
         types = obj.get("employmentType")
         entry = {
             "title": _text(obj.get("title")) or _text(obj.get("name")),
-            "datePublished": _first_date(obj.get("datePublished")) or _text(obj.get("datePublished")),
+            # schema.org's JobPosting names its date datePosted; some sites write datePublished instead.
+            "datePosted": _first_date(obj.get("datePosted"), obj.get("datePublished"))
+            or _text(obj.get("datePosted")) or _text(obj.get("datePublished")),
             # A far-off closing date is still a date: kept as written when it is not a plausible publication date.
             "validThrough": _first_date(obj.get("validThrough")) or _text(obj.get("validThrough")),
             "employmentType": ", ".join(t for t in (_text(v) for v in types) if t) if isinstance(types, list)

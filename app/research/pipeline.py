@@ -320,7 +320,7 @@ class Researcher:
         """The page's facts worth showing, each with its score, date and language."""
         meta = page.meta
         org = meta.organization or {}
-        firm = names.company([name, *page.names])
+        firm = names.company([name, *page.names], short_forms=True)
         single = category == "page"  # a page the rep chose: its best sentence even when it is weak
         facts: list[FoundFact] = []
         # The site's own description: first when it is good (the home page's, or the rep's page's).
@@ -471,7 +471,8 @@ class Researcher:
         self._progress(src.name, "searching")
         ctx = SourceContext(src, self.fetcher, name, self.result.company["website"], self.options.keys.get(src.name, ""),
                             self.options.endpoints, self.options.contact, boards,
-                            progress=lambda text: self._progress(src.name, text), parser=self.parser)
+                            progress=lambda text: self._progress(src.name, text), parser=self.parser,
+                            problem=lambda e: self._error(ResearchError.from_fetch(src.name, e)))
         found = src.load().fetch(ctx)
         if src.group == "news":
             found = self._quote_articles(src, found, name)

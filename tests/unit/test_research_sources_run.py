@@ -65,6 +65,49 @@ def test_job_posting_json_ld_on_the_careers_page_is_a_hiring_fact(no_gdelt_spaci
         result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
     [fact] = [f for f in result.facts if f.kind == "hiring"]
     assert "Mill Operator" in fact.text and fact.source_url == site.base + "/careers"
+    # schema.org's datePosted is the role's date.
+    assert "2026-11-12" in fact.text and fact.published == "2026-11-12"
+
+
+def _careers_run(careers_body: str):
+    """A run over a two-page site whose careers page is careers_body; job boards as tests/fixtures/job_boards.py."""
+    with LocalServer() as site:
+        site.route("/", body=page("Tallgrass Mills", "<p>Tallgrass Mills has milled grain in Omaha since 1921.</p>"
+                                  "<a href='/careers'>Careers</a>"))
+        site.route("/careers", body=page("Careers at Tallgrass Mills", "<h1>Work with us</h1><p>Our mills in Omaha "
+                                         "and Lincoln run around the clock, and so do our teams.</p>" + careers_body))
+        opts = ResearchOptions(name="Tallgrass Mills", url=site.base + "/", crawl_delay=0.0,
+                               sources={"site": True, "feeds": False, "gdelt": False, "sec": False})
+        return Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
+
+
+def test_a_board_the_careers_page_reads_from_its_own_script_yields_hiring_facts(boards):
+    result = _careers_run('<ul id="jobs"></ul><script>fetch("https://api.lever.co/v0/postings/tallgrass?mode=json")'
+                          '.then(r => r.json()).then(showJobs);</script>')
+    hiring = [f for f in result.facts if f.kind == "hiring"]
+    assert hiring[0].text.startswith("Tallgrass Mills lists 3 open roles") and "(Lever, " in hiring[0].text
+    assert hiring[0].source_url == "https://jobs.lever.co/tallgrass" and boards.hits("lever", "tallgrass") == 1
+    assert result.errors == []
+
+
+@pytest.mark.parametrize("token, kind, words", [
+    ("nosuch", "http-status", "Greenhouse has no public job board named “nosuch”; the link to it on "),
+    ("busy", "rate-limited", "Greenhouse job boards says Earned has asked too often: Too many requests."),
+])
+def test_a_failing_embedded_board_is_one_plain_problem_and_the_site_s_facts_stay(boards, token, kind, words):
+    from app.research.sources import api
+
+    api.reset()  # (a 429 rests the source for the whole process: no other test may inherit that)
+    try:
+        result = _careers_run(f'<script src="https://boards.greenhouse.io/embed/job_board/js?for={token}"></script>')
+    finally:
+        api.reset()
+    [error] = result.errors
+    assert (error.source, error.kind) == ("greenhouse", kind)
+    assert error.message.startswith(words) and "\n" not in error.message and "Traceback" not in error.message
+    assert "/v1/boards" not in error.message  # the board's page, never its API's address
+    assert [f for f in result.facts if f.kind == "site"] and not [f for f in result.facts if f.kind == "hiring"]
+    assert boards.hits("greenhouse", token) == 1
 
 
 def test_sec_without_a_contact_is_skipped_with_what_to_do_and_the_rest_goes_on(no_gdelt_spacing):
@@ -136,6 +179,6 @@ def test_a_public_company_yields_filing_facts_in_a_research_run(no_gdelt_spacing
                                endpoints={"sec": sec.base}, contact="Pat Rep pat@example.com", crawl_delay=0.0)
         result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
     filings = [f for f in result.facts if f.kind == "filing"]
-    assert any(f"filed an 8-K on {filed}" in f.text and "(item 5.02)" in f.text for f in filings), filings
+    assert any(f"filed an 8-K on {filed}: 5.02 executive change." in f.text for f in filings), filings
     assert all(f.source_url.startswith("https://www.sec.gov/") for f in filings)
     assert all("pat@example.com" in agent for _, agent, _ in sec.requests) and result.errors == []

@@ -112,6 +112,82 @@ def test_one_address_names_a_board_or_none(url, board):
     assert ((found.ats, found.token) if found else None) == board
 
 
+@pytest.mark.parametrize("url, board", [
+    # Lever's and Greenhouse's EU instances: only their EU APIs know these boards.
+    ("https://jobs.eu.lever.co/tallgrass/5ac21346", ("lever", "tallgrass", "eu")),
+    ("https://api.eu.lever.co/v0/postings/tallgrass?mode=json", ("lever", "tallgrass", "eu")),
+    ("https://job-boards.eu.greenhouse.io/tallgrass", ("greenhouse", "tallgrass", "eu")),
+    ("https://job-boards.eu.greenhouse.io/embed/job_board?for=tallgrass", ("greenhouse", "tallgrass", "eu")),
+    ("https://boards-api.eu.greenhouse.io/v1/boards/tallgrass/jobs", ("greenhouse", "tallgrass", "eu")),
+    # The boards' APIs, as a page's own script asks them.
+    ("https://api.lever.co/v0/postings/tallgrass?mode=json", ("lever", "tallgrass", "")),
+    ("https://api.ashbyhq.com/posting-api/job-board/tallgrass?includeCompensation=true", ("ashby", "tallgrass", "")),
+    ("https://api.smartrecruiters.com/v1/companies/TallgrassMills/postings", ("smartrecruiters", "TallgrassMills", "")),
+    ("https://apply.workable.com/api/v1/widget/accounts/tallgrass", ("workable", "tallgrass", "")),
+    ("https://apply.workable.com/api/v3/accounts/tallgrass/jobs", ("workable", "tallgrass", "")),
+    ("https://www.workable.com/api/accounts/tallgrass", ("workable", "tallgrass", "")),
+    # Workable's old-style boards, but not its own sites.
+    ("https://tallgrass.workable.com/", ("workable", "tallgrass", "")),
+    ("https://help.workable.com/hc/en-us", None),
+    ("https://resources.workable.com/job-descriptions", None),
+    ("https://api.lever.co/v1/postings", None),
+    ("https://api.ashbyhq.com/posting-api/job-board/", None),
+    ("https://jobs.eu.lever.co/", None),
+])
+def test_eu_instances_and_board_apis_name_a_board(url, board):
+    found = board_from_url(url)
+    assert ((found.ats, found.token, found.region) if found else None) == board
+
+
+INLINE_CAREERS = """<!doctype html><html><head><title>Careers | Tallgrass Mills</title>
+<script>window.dataLayer = window.dataLayer || [];</script></head><body><main><h1>Open roles</h1><ul id="jobs"></ul>
+<script>
+  fetch("https://api.lever.co/v0/postings/tallgrass?mode=json").then(r => r.json()).then(show);
+</script>
+<script>var config = {"ashby": "https:\\/\\/api.ashbyhq.com\\/posting-api\\/job-board\\/TallgrassPlants"};</script>
+<script type="text/template">https://jobs.lever.co/tallgrass</script>
+</main></body></html>"""
+
+
+def test_boards_a_page_reads_from_its_own_scripts_are_found():
+    found = detect(parse_tree(INLINE_CAREERS), CAREERS)
+    assert [(b.ats, b.token) for b in found] == [("lever", "tallgrass"), ("ashby", "TallgrassPlants")]
+
+
+def test_a_huge_inline_script_is_read_only_in_part():
+    script = "var x = 1;" * 30_000 + 'fetch("https://api.lever.co/v0/postings/late")'
+    page = f"<html><body><script>{script}</script></body></html>"
+    assert detect(parse_tree(page), CAREERS) == []
+
+
+def test_a_lever_eu_board_is_read_from_lever_s_eu_api_and_cites_the_eu_board(boards):
+    ctx = SourceContext(source("lever"), Fetcher(crawl_delay=0.0, deadline=5.0), "Tallgrass Mills", clock=FakeClock(),
+                        boards=[Board("lever", "tallgrass", CAREERS, "eu")])
+    facts = source("lever").load().fetch(ctx)
+    assert facts[0].text == ("Tallgrass Mills lists 3 open roles, 2 in Commercial in Kearney (Lever, newest posted "
+                             "2026-11-15).")
+    assert facts[0].source_url == "https://jobs.eu.lever.co/tallgrass"
+    assert facts[1].source_url == "https://jobs.eu.lever.co/tallgrass/5ac21346-8e0c-4494-8e7a-3eb92ff77902"
+    assert boards.hits("lever", "tallgrass", "eu") == 1 and boards.hits("lever", "tallgrass") == 0
+
+
+def test_a_greenhouse_eu_board_is_read_from_greenhouse_s_eu_api(boards):
+    ctx = SourceContext(source("greenhouse"), Fetcher(crawl_delay=0.0, deadline=5.0), "Tallgrass Mills",
+                        clock=FakeClock(), boards=[Board("greenhouse", "tallgrass", CAREERS, "eu")])
+    facts = source("greenhouse").load().fetch(ctx)
+    assert facts[0].text.startswith("Tallgrass Mills lists 5 open roles, 3 in Engineering in Omaha")
+    assert facts[0].source_url == "https://job-boards.eu.greenhouse.io/tallgrass"
+    assert boards.hits("greenhouse", "tallgrass", "eu") == 1 and boards.hits("greenhouse", "tallgrass") == 0
+
+
+def test_the_eu_address_can_be_set_in_settings_and_defaults_to_the_eu_api(monkeypatch):
+    monkeypatch.delenv("EARNED_LEVER_EU_URL", raising=False)
+    lever = source("lever")
+    assert lever.base_url({}, "eu") == "https://api.eu.lever.co"
+    assert lever.base_url({"lever_eu": "http://127.0.0.1:9/eu/"}, "eu") == "http://127.0.0.1:9/eu"
+    assert source("ashby").base_url({}, "eu") == source("ashby").base_url({})  # no EU instance: the one API
+
+
 # -- each board's API in its documented shape --------------------------------------------------------------
 def test_greenhouse_summary_and_notable_roles(boards):
     facts = run("greenhouse", "tallgrass")
@@ -220,22 +296,62 @@ def test_the_same_board_linked_from_two_pages_is_read_once(boards):
 def test_boards_are_asked_a_second_apart_on_the_fake_clock(boards):
     clock = FakeClock()
     facts = run("greenhouse", "tallgrass", "quiet", "tallgrass-farms", clock=clock)
-    assert len(facts) == 5  # the missing third board is skipped: the first one gave facts
+    assert len(facts) == 5  # the missing third board is reported, the first one's facts kept
     assert clock.sleeps == [1.0, 1.0]  # the documented spacing, without waiting for it
+
+
+def test_a_failing_board_is_reported_while_another_board_s_facts_are_kept(boards):
+    problems: list[FetchError] = []
+    ctx = SourceContext(source("greenhouse"), Fetcher(crawl_delay=0.0, deadline=5.0), "Tallgrass Mills",
+                        clock=FakeClock(), boards=[Board("greenhouse", "broken", CAREERS),
+                                                   Board("greenhouse", "tallgrass", CAREERS)],
+                        problem=problems.append)
+    facts = source("greenhouse").load().fetch(ctx)
+    assert len(facts) == 5
+    [problem] = problems
+    assert problem.kind == "http-status" and problem.message == (
+        "Greenhouse job boards answered HTTP 500: Internal error. Try again later, or open "
+        "https://boards.greenhouse.io/broken to see its roles.")
+
+
+def test_when_every_board_fails_the_first_is_the_source_s_error_and_the_rest_are_reported(boards):
+    problems: list[FetchError] = []
+    said: list[str] = []
+    ctx = SourceContext(source("lever"), Fetcher(crawl_delay=0.0, deadline=5.0), "Tallgrass Mills",
+                        clock=FakeClock(), boards=[Board("lever", "nosuch"), Board("lever", "garbled")],
+                        problem=problems.append)
+    with pytest.raises(FetchError) as caught:
+        source("lever").load().fetch(ctx)
+    assert caught.value.message == ("Lever has no public job board named “nosuch”; the link to it may be out of "
+                                    "date.")
+    assert [p.kind for p in problems] == ["parse-failed"]
+    # Without a place for problems (an older caller), the rep still reads it as progress.
+    ctx = SourceContext(source("lever"), Fetcher(crawl_delay=0.0, deadline=5.0), "Tallgrass Mills",
+                        clock=FakeClock(), boards=[Board("lever", "tallgrass"), Board("lever", "garbled")],
+                        progress=said.append)
+    assert len(source("lever").load().fetch(ctx)) == 4
+    assert said[-1].startswith("Lever answered for the “garbled” board with something that is not JSON")
 
 
 # -- what a rep reads when a board fails -------------------------------------------------------------------
 ERRORS = {
-    "nosuch": ("http-status", "{label} has no public job board named “nosuch” (linked from "
-                              "https://tallgrassmills.example/careers); the link may be out of date."),
+    "nosuch": ("http-status", "{label} has no public job board named “nosuch”; the link to it on "
+                              "https://tallgrassmills.example/careers may be out of date. Open that page to find the "
+                              "current one."),
+    # (api.py words the rest: how long Earned then leaves the source alone.)
     "busy": ("rate-limited", "{label} job boards says Earned has asked too often: Too many requests. It asked Earned "
-                             "to wait 2 minutes. Try again later."),
-    "broken": ("http-status", "{label} job boards answered HTTP 500: Internal error"),
+                             "to wait 2 minutes. "),
+    "broken": ("http-status", "{label} job boards answered HTTP 500: Internal error. Try again later, or open {page} "
+                              "to see its roles."),
     "garbled": ("parse-failed", "{label} answered for the “garbled” board with something that is not JSON, so Earned "
-                                "could not read its roles."),
+                                "could not read its roles. Open {page} to see them."),
 }
 LABELS = {"greenhouse": "Greenhouse", "lever": "Lever", "ashby": "Ashby", "workable": "Workable",
           "smartrecruiters": "SmartRecruiters", "recruitee": "Recruitee"}
+# Each board's public page, where a rep can still read its roles when its API fails.
+PAGES = {"greenhouse": "https://boards.greenhouse.io/{}", "lever": "https://jobs.lever.co/{}",
+         "ashby": "https://jobs.ashbyhq.com/{}", "workable": "https://apply.workable.com/{}/",
+         "smartrecruiters": "https://careers.smartrecruiters.com/{}", "recruitee": "https://{}.recruitee.com/"}
 
 
 @pytest.mark.parametrize("name", list(TOKENS))
@@ -245,7 +361,9 @@ def test_a_failing_board_is_one_plain_message(boards, name, board):
     with pytest.raises(FetchError) as caught:
         run(name, board)
     error = caught.value
-    assert (error.kind, error.message) == (kind, message.format(label=LABELS[name]))
+    expected = message.format(label=LABELS[name], page=PAGES[name].format(board))
+    assert error.kind == kind
+    assert error.message.startswith(expected) if board == "busy" else error.message == expected
     assert "Traceback" not in error.message and "127.0.0.1" not in error.message
     # A 500 is tried once more (the policy's one retry); a 429 and a 404 are not.
     assert boards.hits(name, board) == (2 if board == "broken" else 1)
@@ -259,12 +377,13 @@ def test_json_in_the_wrong_shape_is_named_not_crashed_on(boards, name, what):
         run(name, "wrongshape")
     assert caught.value.kind == "parse-failed"
     assert caught.value.message == (f"{LABELS[name]} answered for the “wrongshape” board without a list of {what}, so "
-                                    "Earned could not read its roles.")
+                                    f"Earned could not read its roles. Open {PAGES[name].format('wrongshape')} to "
+                                    "see them.")
 
 
 # -- JobPosting JSON-LD on the company's own careers pages -------------------------------------------------
-def _posting(title, where, posted, closes=None, org="Tallgrass Mills", url=None):
-    posting = {"@type": "JobPosting", "title": title, "datePublished": posted, "employmentType": ["FULL_TIME"],
+def _posting(title, where, posted, closes=None, org="Tallgrass Mills", url=None, date_key="datePosted"):
+    posting = {"@type": "JobPosting", "title": title, date_key: posted, "employmentType": ["FULL_TIME"],
                "hiringOrganization": {"@type": "Organization", "name": org, "sameAs": "https://tallgrassmills.example"},
                "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "streetAddress": "1 Mill Rd",
                                                               "addressLocality": where, "addressRegion": "NE",
@@ -291,7 +410,8 @@ def test_a_careers_page_with_jobposting_json_ld_gives_hiring_facts_through_analy
     soon = (date.today() + timedelta(days=30)).isoformat()
     page = careers_page([
         _posting("Miller", "Omaha", "2026-11-20", closes=soon, url="https://tallgrassmills.example/careers/miller"),
-        _posting("Flour Chemist", "Omaha", "2026-11-12", closes="2099-12-31"),
+        # (schema.org's JobPosting says datePosted; some sites write datePublished.)
+        _posting("Flour Chemist", "Omaha", "2026-11-12", closes="2099-12-31", date_key="datePublished"),
         _posting("Harvest Driver", "Kearney", "2026-06-01", closes="2026-07-01"),  # closed: not hiring now
         _posting("Barista", "Omaha", "2026-11-21", org="Prairie Coffee Co."),  # someone else's role
         {"@type": "JobPosting", "title": {"not": "text"}},
@@ -300,7 +420,7 @@ def test_a_careers_page_with_jobposting_json_ld_gives_hiring_facts_through_analy
                           "careers", company="Tallgrass Mills")
     assert [b.token for b in result.boards] == ["tallgrass"]
     assert result.job_postings[0] == {
-        "title": "Miller", "datePublished": "2026-11-20", "validThrough": soon, "employmentType": "FULL_TIME",
+        "title": "Miller", "datePosted": "2026-11-20", "validThrough": soon, "employmentType": "FULL_TIME",
         "location": "Omaha, NE", "hiringOrganization": "Tallgrass Mills",
         "url": "https://tallgrassmills.example/careers/miller"}
     assert len(result.job_postings) == 4

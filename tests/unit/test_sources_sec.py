@@ -3,6 +3,7 @@ the SEC's list of companies, its errors and its pace, against a real HTTP server
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -104,36 +105,34 @@ def test_a_public_company_gives_its_profile_recent_8ks_and_latest_reports(server
     found, said = run(clock)
     texts = [f.text for f in found]
     assert texts == [
-        "Acme Corp is a US public company (NYSE: ACME), industry: Services-Prepackaged Software, "
-        "incorporated in Delaware, fiscal year ending June 30.",
-        "Acme Corp filed an 8-K on 2026-11-03: results of operations and financial condition (item 2.02).",
-        "Acme Corp filed an 8-K on 2026-09-15: departure of directors or certain officers, election of directors, "
-        "appointment of certain officers, compensatory arrangements of certain officers (item 5.02).",
-        "Acme Corp filed an 8-K on 2026-08-01: entry into a material definitive agreement (item 1.01); creation of "
-        "a direct financial obligation or an obligation under an off-balance sheet arrangement of a registrant "
-        "(item 2.03).",
-        "Acme Corp filed an 8-K on 2026-06-10: submission of matters to a vote of security holders (item 5.07).",
-        "Acme Corp filed an 8-K on 2026-03-02: Regulation FD disclosure (item 7.01).",
+        "Acme Corp is a US public company (NYSE: ACME) based in Springfield, Illinois, industry: Services-Prepackaged "
+        "Software, incorporated in Delaware, fiscal year ending June 30, SEC filer category: large accelerated filer.",
+        "Acme Corp filed an amended 8-K on 2026-11-10: 2.02 results.",
+        "Acme Corp filed an 8-K on 2026-11-03: 2.02 results.",
+        "Acme Corp filed an 8-K on 2026-09-15: 5.02 executive change.",
+        "Acme Corp filed an 8-K on 2026-08-01: 1.01 material agreement, 2.03 new debt.",
+        "Acme Corp filed an 8-K on 2026-06-10: 5.07 shareholder vote.",
         "Acme Corp filed its annual report (10-K) for the year ended 2026-06-30 on 2026-09-01.",
         "Acme Corp filed its quarterly report (10-Q) for the quarter ended 2026-09-30 on 2026-10-30.",
     ]
     archive = "https://www.sec.gov/Archives/edgar/data/1234567"
     assert [f.source_url for f in found] == [
         "https://www.sec.gov/edgar/browse/?CIK=1234567",
+        f"{archive}/000123456726000055/acme-8ka.htm",
         f"{archive}/000123456726000050/acme-20261103.htm",
         f"{archive}/000123456726000040/acme-20260915.htm",
         f"{archive}/000123456726000030/acme-20260801.htm",
         f"{archive}/000123456726000025/acme-20260610.htm",
-        f"{archive}/000123456726000020/acme-20260302.htm",
         f"{archive}/000123456726000035/acme-20260630.htm",
         f"{archive}/000123456726000045/acme-20260930.htm",
     ]
-    assert [f.published for f in found] == [None, "2026-11-03", "2026-09-15", "2026-08-01", "2026-06-10",
-                                            "2026-03-02", "2026-09-01", "2026-10-30"]
+    assert [f.published for f in found] == [None, "2026-11-10", "2026-11-03", "2026-09-15", "2026-08-01",
+                                            "2026-06-10", "2026-09-01", "2026-10-30"]
     assert {f.kind for f in found} == {"filing"} and {f.lang for f in found} == {"en"}
-    assert found[1].source_title == "SEC EDGAR: Acme Corp, 8-K filed 2026-11-03"
+    assert found[1].source_title == "SEC EDGAR: Acme Corp, 8-K/A filed 2026-11-10"
+    assert found[2].source_title == "SEC EDGAR: Acme Corp, 8-K filed 2026-11-03"
     # Fresh news first, on the pipeline's scale; every one worth showing.
-    assert [f.score for f in found] == [7.0, 10.0, 8.0, 6.0, 6.0, 6.0, 6.0, 6.0]
+    assert [f.score for f in found] == [7.0, 10.0, 10.0, 8.0, 6.0, 6.0, 6.0, 6.0]
     assert all(f.score >= rank.SHOW_AT for f in found)
     assert any("CIK 1234567" in line for line in said)
 
@@ -144,8 +143,7 @@ def test_fetch_counts_recent_from_today(server):
                                    "a.htm", items="8.01")])
     server.serve([company])
     found = sec.fetch(context())
-    assert found[1].text == f"Acme Corp filed an 8-K on {(today - timedelta(days=10)).isoformat()}: other events " \
-                            "(item 8.01)."
+    assert found[1].text == f"Acme Corp filed an 8-K on {(today - timedelta(days=10)).isoformat()}: 8.01 other events."
     assert found[1].score == 10.0
 
 
@@ -158,11 +156,40 @@ def test_an_8k_of_exhibits_only_says_so_and_an_unsafe_document_name_links_the_in
     ])])
     found, _ = run(clock)
     assert [(f.text, f.source_url) for f in found[1:]] == [
-        ("Acme Corp filed an 8-K on 2026-11-25: financial statements and exhibits (item 9.01).",
+        ("Acme Corp filed an 8-K on 2026-11-25: 9.01 exhibits.",
          "https://www.sec.gov/Archives/edgar/data/1234567/000123456726000070/0001234567-26-000070-index.htm"),
         ("Acme Corp filed an 8-K on 2026-11-24.",
          "https://www.sec.gov/Archives/edgar/data/1234567/000123456726000071/x.htm"),
     ]
+
+
+def test_the_profile_adds_a_rename_the_address_category_and_description(server, clock):
+    server.serve([acme(
+        former_names=[{"name": "ACME CORP /DE/", "from": "1999-01-01T00:00:00.000Z", "to": "2003-05-01T00:00:00.000Z"},
+                      {"name": "ACME WIDGETS INC", "from": "2003-05-01T00:00:00.000Z",
+                       "to": "2026-10-01T00:00:00.000Z"},
+                      {"name": "ACME GRAIN HOLDINGS", "from": "1990-01-01T00:00:00.000Z", "to": "not a date"}],
+        description="Acme makes grain-handling equipment for mills and co-ops", city="LONDON",
+        place=("X0", "United Kingdom"), category="Non-accelerated filer<br>Smaller reporting company",
+        filings=[])])
+    found, _ = run(clock)
+    assert [(f.text, f.published, f.score) for f in found] == [
+        ("Acme Corp is a US public company (NYSE: ACME) based in London, United Kingdom, industry: "
+         "Services-Prepackaged Software, incorporated in Delaware, fiscal year ending June 30, SEC filer category: "
+         "non-accelerated filer, smaller reporting company.", None, 7.0),
+        ("Acme Corp describes itself to the SEC: Acme makes grain-handling equipment for mills and co-ops.", None, 7.0),
+        # The latest rename, dated; a name that only lost its "/DE/" is not one.
+        ("Acme Corp was named ACME WIDGETS INC until 2026-10-01.", "2026-10-01", 8.0),
+    ]
+    assert {f.source_url for f in found} == {"https://www.sec.gov/edgar/browse/?CIK=1234567"}
+
+
+@pytest.mark.parametrize("code, words", [("2.02", "2.02 results"), ("5.02", "5.02 executive change"),
+                                         ("1.01", "1.01 material agreement"), ("2.01", "2.01 acquisition or disposal"),
+                                         ("7.01", "7.01 Reg FD disclosure"), ("4.01", "4.01 auditor change"),
+                                         ("3.01", "3.01 delisting notice"), ("6.01", "item 6.01")])
+def test_8k_items_are_their_number_and_a_few_words(code, words):
+    assert sec._item(code) == words
 
 
 # -- finding the company ------------------------------------------------------------------------------
@@ -183,7 +210,7 @@ def test_names_match_without_legal_endings_or_as_the_ticker(typed, cik):
 
 def test_a_company_found_by_its_ticker_is_named_as_the_sec_names_it(server, clock):
     found, _ = run(clock, company="META")
-    assert found[0].text.startswith("Meta Platforms, Inc. is a US public company (Nasdaq: META), industry: ")
+    assert found[0].text.startswith("Meta Platforms, Inc. is a US public company (Nasdaq: META) based in ")
     assert server.hits("/submissions/CIK0001326801.json") == 1
 
 
@@ -250,6 +277,19 @@ def test_a_corrupt_cache_is_fetched_again(server, clock):
     assert server.hits(TICKERS_PATH) == 3  # the refetched list was cached again
 
 
+def test_a_stale_list_is_kept_when_the_sec_cannot_give_a_new_one(server, clock):
+    run(clock)
+    server.answer(TICKERS_PATH, 500, "<html>Internal error</html>")
+    found, said = run(clock, now=NOW + timedelta(days=8))
+    assert found[0].text.startswith("Acme Corp is a US public company")
+    assert server.hits(TICKERS_PATH) == 3  # the first list, then the failed refetch and its one retry
+    assert any("using the copy from 2026-12-01" in line for line in said)
+    # Still the old list on file: the next run tries the SEC again.
+    server.serve([acme(), *OTHERS])
+    run(clock, now=NOW + timedelta(days=8))
+    assert server.hits(TICKERS_PATH) == 4
+
+
 def test_a_cache_from_another_address_is_not_used(server, clock, monkeypatch):
     run(clock)
     with SecServer([acme()], clock) as other:
@@ -273,8 +313,27 @@ def _fails(clock, **kwargs) -> FetchError:
     return e.value
 
 
-def test_a_403_says_the_sec_wants_a_declared_user_agent(server, clock):
-    server.answer(TICKERS_PATH, 403, "<html><h1>Your Request Originates from an Undeclared Automated Tool</h1>")
+# The SEC's page for undeclared tools; the second carries the rate-limit page's title, as the SEC sends it.
+UNDECLARED = [
+    "<html><h1>Your Request Originates from an Undeclared Automated Tool</h1>",
+    "<html><head><title>SEC.gov | Request Rate Threshold Exceeded</title></head><body><p>To allow for equitable "
+    "access to all users, SEC reserves the right to limit requests originating from undeclared automated tools. "
+    "Your request has been identified as part of a network of automated tools outside of the acceptable policy and "
+    "will be managed until action is taken to declare your traffic.</p><p>Please declare your traffic by updating "
+    "your user agent to include company specific information.</p></body></html>",
+]
+# What the SEC answers an address that asked more than 10 times a second: a 403 with this page.
+THROTTLED = (
+    "<html><head><title>SEC.gov | Request Rate Threshold Exceeded</title></head><body><div id=\"content\">"
+    "<h1>U.S. Securities and Exchange Commission</h1><h2>You\u2019ve Exceeded the SEC\u2019s Traffic Limit</h2>"
+    "<p>Your request rate has exceeded the SEC\u2019s maximum allowable requests per second. Your access to SEC.gov "
+    "will be limited for 10 minutes.</p><p>Current guidelines limit each user to a total of no more than 10 requests "
+    "per second, regardless of the number of machines used to submit requests.</p></div></body></html>")
+
+
+@pytest.mark.parametrize("page", UNDECLARED)
+def test_a_403_says_the_sec_wants_a_declared_user_agent(server, clock, page):
+    server.answer(TICKERS_PATH, 403, page)
     error = _fails(clock)
     assert error.kind == "http-status" and error.status == 403
     assert error.message.startswith("SEC EDGAR filings (US public companies) answered HTTP 403: the SEC refused")
@@ -289,11 +348,36 @@ def test_a_429_ends_the_source_without_retrying(server, clock):
     assert server.hits(ACME_JSON) == 1
 
 
+def test_the_sec_rate_limit_page_rests_the_source_for_ten_minutes(server, clock):
+    server.answer(TICKERS_PATH, 403, THROTTLED)
+    error = _fails(clock)
+    assert (error.kind, error.status) == ("rate-limited", 403)
+    # (The SEC's words; api.py says when Earned asks again.)
+    assert ("the SEC allows 10 requests a second and limits an address that asks faster for about 10 minutes (other "
+            "programs or people on your network count too)") in error.message
+    assert "UTC" in error.message and "User-Agent" not in error.message
+    # The next run asks nothing: the SEC would only refuse it again, and longer.
+    again = _fails(clock)
+    assert again.kind == "rate-limited" and server.hits(TICKERS_PATH) == 1
+    clock.sleep(sec.THROTTLE_SECONDS + 1, threading.Event())
+    server.serve([acme(), *OTHERS])
+    found, _ = run(clock)
+    assert found[0].text.startswith("Acme Corp is a US public company")
+
+
+def test_a_404_says_where_else_to_look(server, clock):
+    server.answer(ACME_JSON, 404, "<html>Not Found</html>")
+    error = _fails(clock)
+    assert error.message == ("SEC EDGAR filings (US public companies) answered HTTP 404: the SEC has no such file. "
+                             "Look the company up on https://www.sec.gov/edgar/search/ instead, or try again tomorrow.")
+
+
 def test_a_500_is_tried_once_more_then_reported(server, clock):
     server.answer(ACME_JSON, 500, "<html>Internal error</html>")
     error = _fails(clock)
     assert error.kind == "http-status"
-    assert error.message == "SEC EDGAR filings (US public companies) answered HTTP 500."
+    assert error.message == ("SEC EDGAR filings (US public companies) answered HTTP 500: the SEC's site is having "
+                             "trouble; try again in a few minutes.")
     assert server.hits(ACME_JSON) == 2
 
 

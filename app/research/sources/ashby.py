@@ -21,13 +21,18 @@ def fetch(ctx: SourceContext) -> list[FoundFact]:
     return hiring.read_boards(ctx, NAME, _read)
 
 
+def page(board: Board) -> str:
+    """The board's public page: what facts cite and failures point the rep to."""
+    return f"https://jobs.ashbyhq.com/{board.token}"
+
+
 def _read(ctx: SourceContext, board: Board) -> hiring.Listing:
     url = f"{ctx.base_url}/posting-api/job-board/{quote(board.token, safe='')}"
-    data = hiring.get_json(ctx, url, board, NAME)
+    data = hiring.get_json(ctx, url, board, NAME, page(board))
     items = data.get("jobs") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise hiring.shape_error(url, NAME, board, "a list of jobs")
-    return hiring.Listing([job for job in map(_job, items) if job], f"https://jobs.ashbyhq.com/{board.token}")
+        raise hiring.shape_error(url, NAME, board, "a list of jobs", page(board))
+    return hiring.Listing([job for job in map(_job, items) if job], page(board))
 
 
 def _job(item) -> hiring.Job | None:

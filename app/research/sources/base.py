@@ -6,8 +6,9 @@ A source module has one entry point:
 
 It asks its API through ctx.api (the source's own rate policy), reads pages through ctx.fetcher (the
 crawler's rules: robots.txt, crawl delay), reports progress through ctx.progress, and raises FetchError
-with a plain message when the source fails (the pipeline lists it; other sources go on). It never
-sees another source's key.
+with a plain message when the source fails (the pipeline lists it; other sources go on). A failure
+that does not stop the source (one of two boards) goes to ctx.report, so the rest's facts are kept.
+It never sees another source's key.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Callable
 from app.core import urls
 
 from .. import names
+from ..errors import FetchError
 from ..facts import FoundFact
 from ..fetcher import Fetcher
 from . import Source
@@ -32,6 +34,7 @@ class Board:
     ats: str  # a hiring source's name
     token: str  # the board's name in that system
     found_on: str = ""  # the page that links to it
+    region: str = ""  # "eu": hosted on the provider's EU instance (Lever, Greenhouse), whose API alone knows it
 
 
 @dataclass
@@ -46,6 +49,8 @@ class SourceContext:
     boards: list[Board] = field(default_factory=list)  # job boards found on the site (hiring sources)
     job_postings: list[dict] = field(default_factory=list)  # JobPosting JSON-LD found on the site
     progress: Callable[[str], None] = lambda text: None
+    # Where a failure that did not stop the source goes: the run's list of problems (None: a progress line).
+    problem: Callable[[FetchError], None] | None = None
     clock: Clock | None = None  # tests pass a fake one
     parser: object = None  # a worker.ParseWorker to read pages in a child process (None: in this one)
     _api: ApiClient | None = None
@@ -60,9 +65,20 @@ class SourceContext:
     def base_url(self) -> str:
         return self.source.base_url(self.settings)
 
+    def api_base(self, board: Board) -> str:
+        """The API's base URL for this board: its region's instance when it has one."""
+        return self.source.base_url(self.settings, board.region)
+
     @property
     def cancel(self) -> threading.Event:
         return self.fetcher.cancel
+
+    def report(self, error: FetchError) -> None:
+        """A failure the rep should read though the source goes on (one board of several failed)."""
+        if self.problem is not None:
+            self.problem(error)
+        else:
+            self.progress(error.message)
 
 
 def names_company(ctx_or_name, text: str) -> bool:

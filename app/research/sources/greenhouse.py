@@ -6,7 +6,8 @@
         "meta": {"total": N}}
 
 Docs: https://developers.greenhouse.io/job-board.html ("List Jobs"; content=true adds each job's
-departments and offices). No key. A board token Greenhouse doesn't know answers 404.
+departments and offices). No key. A board token Greenhouse doesn't know answers 404. A board hosted
+on Greenhouse's EU instance (job-boards.eu.greenhouse.io) is asked at boards-api.eu.greenhouse.io.
 """
 from __future__ import annotations
 
@@ -22,13 +23,19 @@ def fetch(ctx: SourceContext) -> list[FoundFact]:
     return hiring.read_boards(ctx, NAME, _read)
 
 
+def page(board: Board) -> str:
+    """The board's public page: what facts cite and failures point the rep to."""
+    host = "job-boards.eu.greenhouse.io" if board.region == "eu" else "boards.greenhouse.io"
+    return f"https://{host}/{board.token}"
+
+
 def _read(ctx: SourceContext, board: Board) -> hiring.Listing:
-    url = f"{ctx.base_url}/v1/boards/{quote(board.token, safe='')}/jobs?content=true"
-    data = hiring.get_json(ctx, url, board, NAME)
+    url = f"{ctx.api_base(board)}/v1/boards/{quote(board.token, safe='')}/jobs?content=true"
+    data = hiring.get_json(ctx, url, board, NAME, page(board))
     items = data.get("jobs") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise hiring.shape_error(url, NAME, board, "a list of jobs")
-    return hiring.Listing([job for job in map(_job, items) if job], f"https://boards.greenhouse.io/{board.token}")
+        raise hiring.shape_error(url, NAME, board, "a list of jobs", page(board))
+    return hiring.Listing([job for job in map(_job, items) if job], page(board))
 
 
 def _job(item) -> hiring.Job | None:

@@ -21,6 +21,7 @@ from app.core import dates
 from .. import names, rank
 from ..errors import FetchError
 from ..facts import FoundFact
+from .api import sentence
 from .base import Board, SourceContext, link, plain
 
 MAX_ROLES = 4  # notable roles per board, besides its summary: enough to show what the hiring is about
@@ -60,47 +61,56 @@ class Listing:
 # -- asking a board ----------------------------------------------------------------------------------
 def read_boards(ctx: SourceContext, name: str, read: Callable[[SourceContext, Board], Listing]) -> list[FoundFact]:
     """Facts from every board of this source the site links to (none: nothing, no request). A board
-    that fails is skipped while another gives facts; when none does, its error is the source's."""
+    that fails while another gives facts is reported (ctx.report) and the facts kept; when none gives
+    any, the first failure is the source's and the others are reported."""
     facts: list[FoundFact] = []
-    failed: FetchError | None = None
+    failed: list[FetchError] = []
     # (Several pages of a site link to the same board: it is read once.)
-    tokens = {b.token.lower(): b for b in ctx.boards[::-1] if b.ats == ctx.source.name}  # the first link wins
-    for board in sorted(tokens.values(), key=ctx.boards.index):
+    boards = {(b.region, b.token.lower()): b for b in ctx.boards[::-1] if b.ats == ctx.source.name}  # first wins
+    for board in sorted(boards.values(), key=ctx.boards.index):
         ctx.progress(f"Reading the {name} job board “{board.token}”…")
         try:
             listing = read(ctx, board)
         except FetchError as e:
-            failed = failed or e
+            failed.append(e)
             continue
         company = ctx.company or listing.company or board.token
         facts += board_facts(listing.jobs, company, name, listing.page, total=listing.total)
-    if failed and not facts:
-        raise failed
+    first = failed.pop(0) if failed and not facts else None
+    for error in failed:
+        ctx.report(error)
+    if first:
+        raise first
     return facts
 
 
-def get_json(ctx: SourceContext, url: str, board: Board, name: str):
-    """The board's answer as JSON; a missing board and an unreadable answer are FetchErrors that say
-    which board it was."""
+def get_json(ctx: SourceContext, url: str, board: Board, name: str, page: str):
+    """The board's answer as JSON; a failure is a FetchError that says which board it was and what the
+    rep can do (page: the board's public page, where its roles can still be read)."""
     try:
         got = ctx.api.get(url)
     except FetchError as e:
         if e.status == 404:
-            where = f" (linked from {board.found_on})" if board.found_on else ""
-            raise FetchError("http-status", e.url, f"{name} has no public job board named “{board.token}”{where}; "
-                                                   "the link may be out of date.", 404) from None
-        raise
+            where = (f"the link to it on {board.found_on} may be out of date. Open that page to find the current "
+                     "one." if board.found_on else "the link to it may be out of date.")
+            raise FetchError("http-status", e.url, f"{name} has no public job board named “{board.token}”; {where}",
+                             404) from None
+        if e.kind == "rate-limited":
+            raise  # (its message already says when to try again)
+        raise FetchError(e.kind, e.url, f"{sentence(e.message)} Try again later, or open {page} to see its roles.",
+                         e.status) from None
     try:
         return json.loads(got.body)
     except (ValueError, RecursionError):  # (a body that is not UTF-8 is a ValueError too)
         raise FetchError("parse-failed", url, f"{name} answered for the “{board.token}” board with something that "
-                                              "is not JSON, so Earned could not read its roles.") from None
+                                              f"is not JSON, so Earned could not read its roles. Open {page} to see "
+                                              "them.") from None
 
 
-def shape_error(url: str, name: str, board: Board, what: str) -> FetchError:
+def shape_error(url: str, name: str, board: Board, what: str, page: str) -> FetchError:
     """A JSON answer without the job list the provider documents."""
     return FetchError("parse-failed", url, f"{name} answered for the “{board.token}” board without {what}, so Earned "
-                                           "could not read its roles.")
+                                           f"could not read its roles. Open {page} to see them.")
 
 
 # -- reading fields ------------------------------------------------------------------------------------
@@ -175,7 +185,9 @@ def jobposting_facts(postings, company: str, page_url: str) -> list[FoundFact]:
         org = plain(posting.get("hiringOrganization"))
         if not name or (closes and closes < today) or (company and org and not _same_company(company, org)):
             continue
-        job = Job(name, "", plain(posting.get("location")), day(posting.get("datePublished")), None,
+        # (schema.org's JobPosting says datePosted; some sites write datePublished instead.)
+        posted = day(posting.get("datePosted")) or day(posting.get("datePublished"))
+        job = Job(name, "", plain(posting.get("location")), posted, None,
                   link(posting.get("url")) or link(page_url))
         if (job.title, job.location, job.url) in seen:
             continue

@@ -24,13 +24,18 @@ def fetch(ctx: SourceContext) -> list[FoundFact]:
     return hiring.read_boards(ctx, NAME, _read)
 
 
+def page(board: Board) -> str:
+    """The board's public page: what facts cite and failures point the rep to."""
+    return f"https://{board.token}.recruitee.com/"
+
+
 def _read(ctx: SourceContext, board: Board) -> hiring.Listing:
     url = f"{ctx.base_url.replace('{board}', quote(board.token, safe=''))}/api/offers/"
-    data = hiring.get_json(ctx, url, board, NAME)
+    data = hiring.get_json(ctx, url, board, NAME, page(board))
     items = data.get("offers") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise hiring.shape_error(url, NAME, board, "a list of offers")
-    return hiring.Listing([job for job in map(_job, items) if job], f"https://{board.token}.recruitee.com/")
+        raise hiring.shape_error(url, NAME, board, "a list of offers", page(board))
+    return hiring.Listing([job for job in map(_job, items) if job], page(board))
 
 
 def _job(item) -> hiring.Job | None:

@@ -16,7 +16,7 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from app.core import dates, urls
@@ -24,7 +24,7 @@ from app.core.paths import cache_dir
 
 from .. import names, rank
 from ..errors import FetchError
-from .api import said
+from .api import said, sentence
 from .base import FoundFact, SourceContext, domain, plain
 
 SEC_WWW = "https://www.sec.gov"  # the ticker list and the filings rep opens live here; the API on data.sec.gov
@@ -47,40 +47,38 @@ _LEGAL_FORMS = {"inc", "incorporated", "corp", "corporation", "co", "company", "
 # wins over one without when the rep wrote them.
 _GROUPINGS = {"holding", "holdings", "group"}
 
-# Form 8-K's item titles, as the form itself names them (https://www.sec.gov/files/form8-k.pdf).
+# Form 8-K's items (https://www.sec.gov/files/form8-k.pdf) in the few words a rep reads at a glance; the
+# item number stays beside them, so the form's own title is one look-up away.
 ITEMS = {
-    "1.01": "Entry into a Material Definitive Agreement",
-    "1.02": "Termination of a Material Definitive Agreement",
-    "1.03": "Bankruptcy or Receivership",
-    "1.04": "Mine Safety - Reporting of Shutdowns and Patterns of Violations",
-    "1.05": "Material Cybersecurity Incidents",
-    "2.01": "Completion of Acquisition or Disposition of Assets",
-    "2.02": "Results of Operations and Financial Condition",
-    "2.03": "Creation of a Direct Financial Obligation or an Obligation under an Off-Balance Sheet "
-            "Arrangement of a Registrant",
-    "2.04": "Triggering Events That Accelerate or Increase a Direct Financial Obligation or an Obligation "
-            "under an Off-Balance Sheet Arrangement",
-    "2.05": "Costs Associated with Exit or Disposal Activities",
-    "2.06": "Material Impairments",
-    "3.01": "Notice of Delisting or Failure to Satisfy a Continued Listing Rule or Standard; Transfer of Listing",
-    "3.02": "Unregistered Sales of Equity Securities",
-    "3.03": "Material Modification to Rights of Security Holders",
-    "4.01": "Changes in Registrant's Certifying Accountant",
-    "4.02": "Non-Reliance on Previously Issued Financial Statements or a Related Audit Report or Completed "
-            "Interim Review",
-    "5.01": "Changes in Control of Registrant",
-    "5.02": "Departure of Directors or Certain Officers; Election of Directors; Appointment of Certain Officers; "
-            "Compensatory Arrangements of Certain Officers",
-    "5.03": "Amendments to Articles of Incorporation or Bylaws; Change in Fiscal Year",
-    "5.04": "Temporary Suspension of Trading Under Registrant's Employee Benefit Plans",
-    "5.05": "Amendments to the Registrant's Code of Ethics, or Waiver of a Provision of the Code of Ethics",
-    "5.06": "Change in Shell Company Status",
-    "5.07": "Submission of Matters to a Vote of Security Holders",
-    "5.08": "Shareholder Director Nominations",
-    "7.01": "Regulation FD Disclosure",
-    "8.01": "Other Events",
-    "9.01": "Financial Statements and Exhibits",
+    "1.01": "material agreement",
+    "1.02": "agreement ended",
+    "1.03": "bankruptcy or receivership",
+    "1.04": "mine safety",
+    "1.05": "cybersecurity incident",
+    "2.01": "acquisition or disposal",
+    "2.02": "results",
+    "2.03": "new debt",
+    "2.04": "debt accelerated",
+    "2.05": "restructuring costs",
+    "2.06": "impairment",
+    "3.01": "delisting notice",
+    "3.02": "unregistered share sale",
+    "3.03": "shareholder rights changed",
+    "4.01": "auditor change",
+    "4.02": "past financials not to be relied on",
+    "5.01": "change in control",
+    "5.02": "executive change",
+    "5.03": "bylaws change",
+    "5.04": "benefit plan trading halt",
+    "5.05": "ethics code change",
+    "5.06": "shell company status change",
+    "5.07": "shareholder vote",
+    "5.08": "director nominations",
+    "7.01": "Reg FD disclosure",
+    "8.01": "other events",
+    "9.01": "exhibits",
 }
+CURRENT_FORMS = {"8-K": "an 8-K", "8-K/A": "an amended 8-K"}  # current reports, and amendments to them
 
 _STATES = dict(zip(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
@@ -102,6 +100,7 @@ _PERIODIC = {"10-K": ("annual report", "year"), "20-F": ("annual report", "year"
 # What a fact is worth next to the rest (rank.recency's scale: 10 fresh news ... rank.SHOW_AT).
 PROFILE_SCORE = 7.0  # what the company is, on the record: above a year-old item, below fresh news
 PERIODIC_CAP = 6.0  # a 10-Q arrives every quarter: routine, however fresh
+DESCRIPTION_MAX = 300  # characters of the description a company filed: a fact, not its brochure
 
 
 @dataclass(frozen=True)
@@ -160,14 +159,22 @@ def cache_file() -> Path:
 
 
 def company_list(ctx: SourceContext, headers: dict, now: datetime) -> list[Filer]:
-    """Every filer with a ticker: from the cache when it is under a week old, else from the SEC."""
+    """Every filer with a ticker: from the cache when it is under a week old, else from the SEC; an
+    older cache when the SEC can't give a new list (it changes little in a week more)."""
     url = tickers_url(ctx)
-    cached = _read_cache(url, now)
-    if cached is not None:
-        return cached
+    cached = _read_cache(url)
+    age = now.timestamp() - cached[1] if cached else -1.0
+    if cached and 0 <= age < CACHE_DAYS * 86400:
+        return cached[0]
     ctx.progress("reading the SEC's list of companies")
-    got = ctx.api.get(url, headers=headers, explain=_explain)
-    filers = parse_tickers(_json(got.body, url, "list of companies"), url)
+    try:
+        filers = parse_tickers(_json(_get(ctx, url, headers).body, url, "list of companies"), url)
+    except FetchError:
+        if not cached:
+            raise
+        ctx.progress("the SEC's list of companies could not be read again; using the copy from "
+                     f"{dates.day(datetime.fromtimestamp(cached[1], timezone.utc))}")
+        return cached[0]
     _write_cache(url, filers, now)
     return filers
 
@@ -179,7 +186,7 @@ def parse_tickers(data, url: str) -> list[Filer]:
     if not filers:
         raise FetchError("parse-failed", url, (
             "The SEC's list of companies is not in the shape the SEC documents (ticker, CIK and name for each "
-            "company); Earned could not look the company up."))
+            "company); Earned could not look the company up. Try again later."))
     return filers
 
 
@@ -196,18 +203,19 @@ def _filer(row) -> Filer | None:
     return Filer(cik, ticker.strip(), plain(title))
 
 
-def _read_cache(url: str, now: datetime) -> list[Filer] | None:
-    """The cached list, or None when it is missing, stale, from another address or unreadable."""
+def _read_cache(url: str) -> tuple[list[Filer], float] | None:
+    """The cached list and when it was fetched (a timestamp), or None when it is missing, from another
+    address or unreadable. Its age is the caller's to judge."""
     try:
         saved = json.loads(cache_file().read_text("utf-8"))
-        age = now.timestamp() - float(saved["fetched_at"])
-        if saved["url"] != url or not 0 <= age < CACHE_DAYS * 86400:
+        fetched_at = float(saved["fetched_at"])
+        if saved["url"] != url:
             return None
         filers = [Filer(*row) for row in saved["filers"]]
         if not filers or not all(isinstance(f.cik, int) and isinstance(f.ticker, str) and isinstance(f.title, str)
                                  for f in filers):
             return None
-        return filers
+        return filers, fetched_at
     except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None  # a corrupt or half-written cache is fetched again
 
@@ -286,8 +294,7 @@ def _choose(ctx: SourceContext, matches: list[Filer], headers: dict):
     for filer in matches[:MAX_CANDIDATES]:
         ctx.progress(f"reading filings of {filer.title} (CIK {filer.cik})")
         url = submissions_url(ctx, filer.cik)
-        data = parse_submissions(_json(ctx.api.get(url, headers=headers, explain=_explain).body, url,
-                                       "list of filings"), url)
+        data = parse_submissions(_json(_get(ctx, url, headers).body, url, "list of filings"), url)
         theirs = domain(_web(data.get("website")))
         if not site or not theirs:
             if len(matches) == 1:
@@ -327,7 +334,7 @@ def parse_submissions(data, url: str) -> dict:
     if not ok:
         raise FetchError("parse-failed", url, (
             "The SEC's list of the company's filings is not in the shape the SEC documents (a name and "
-            "filings.recent as lists of one length); Earned could not read it."))
+            "filings.recent as lists of one length); Earned could not read it. Try again later."))
     return data
 
 
@@ -336,14 +343,15 @@ def facts(filer: Filer, data: dict, rep_name: str, now: datetime) -> list[FoundF
     name = _display_name(plain(data.get("name")) or filer.title, rep_name)
     today = now.date()
     rows = sorted(_rows(data["filings"]["recent"]), key=lambda r: r["filingDate"], reverse=True)
-    found = [_profile(filer, data, name)]
-    current = [r for r in rows if r["form"] == "8-K" and (today - r["filingDate"]).days <= RECENT_DAYS]
+    found = [_profile(filer, data, name), *_described(filer, data, name)]
+    found += _renamed(filer, data, name, today)
+    current = [r for r in rows if r["form"] in CURRENT_FORMS and (today - r["filingDate"]).days <= RECENT_DAYS]
     for row in current[:MAX_8K]:
         items = [i.strip() for i in row["items"].split(",") if i.strip()]
         if len(items) > 1:
             items = [i for i in items if i != "9.01"]  # the exhibits that come with the news are not news
-        events = "; ".join(_item(i) for i in items)
-        text = f"{name} filed an 8-K on {row['filingDate']}{': ' + events if events else ''}."
+        events = ", ".join(_item(i) for i in items)
+        text = f"{name} filed {CURRENT_FORMS[row['form']]} on {row['filingDate']}{': ' + events if events else ''}."
         found.append(_filing_fact(filer, row, name, text, rank.recency(row["filingDate"].isoformat(), today)))
     for form, (what, period) in _PERIODIC.items():
         row = next((r for r in rows if r["form"] == form), None)
@@ -383,7 +391,8 @@ def _filing_fact(filer: Filer, row: dict, name: str, text: str, score: float) ->
 
 def _profile(filer: Filer, data: dict, name: str) -> FoundFact:
     listed = _listing(data.get("tickers"), data.get("exchanges")) or filer.ticker
-    parts = [f"{name} is a US public company{f' ({listed})' if listed else ''}"]
+    place = _business_place(data.get("addresses"))
+    parts = [f"{name} is a US public company{f' ({listed})' if listed else ''}{f' based in {place}' if place else ''}"]
     industry = plain(data.get("sicDescription"))
     if industry:
         parts.append(f"industry: {industry}")
@@ -393,8 +402,65 @@ def _profile(filer: Filer, data: dict, name: str) -> FoundFact:
     year_end = _year_end(data.get("fiscalYearEnd"))
     if year_end:
         parts.append(f"fiscal year ending {year_end}")
-    url = f"{SEC_WWW}/edgar/browse/?CIK={filer.cik}"
-    return FoundFact("filing", ", ".join(parts) + ".", url, f"SEC EDGAR: {name}", None, "en", score=PROFILE_SCORE)
+    category = _category(data.get("category"))
+    if category:  # (a large accelerated filer has $700 million or more of shares in public hands: a big company)
+        parts.append(f"SEC filer category: {category}")
+    return FoundFact("filing", ", ".join(parts) + ".", _browse(filer), f"SEC EDGAR: {name}", None, "en",
+                     score=PROFILE_SCORE)
+
+
+def _described(filer: Filer, data: dict, name: str) -> list[FoundFact]:
+    """The description the company filed with the SEC, when it filed one (most leave it empty)."""
+    text = plain(data.get("description"))
+    if len(text) < 12:
+        return []
+    if len(text) > DESCRIPTION_MAX:
+        text = text[:DESCRIPTION_MAX].rsplit(" ", 1)[0] + "…"
+    return [FoundFact("filing", f"{name} describes itself to the SEC: {sentence(text)}", _browse(filer),
+                      f"SEC EDGAR: {name}", None, "en", score=PROFILE_SCORE)]
+
+
+def _renamed(filer: Filer, data: dict, name: str, today: date) -> list[FoundFact]:
+    """The company's latest former name, dated: a rename is news when fresh, and explains an old name
+    in the rep's notes when not."""
+    latest: tuple[str, str] | None = None
+    for former in data.get("formerNames") if isinstance(data.get("formerNames"), list) else ():
+        if not isinstance(former, dict):
+            continue
+        old, until = _STATE_MARK.sub("", plain(former.get("name"))), dates.day(former.get("to"))
+        if old and until and key(old) != key(name) and (latest is None or until > latest[1]):
+            latest = (old, until)  # (a name that only lost its "/DE/" or its "Inc." is no rename)
+    if latest is None:
+        return []
+    old, until = latest
+    return [FoundFact("filing", f"{name} was named {old} until {until}.", _browse(filer), f"SEC EDGAR: {name}",
+                      until, "en", score=max(rank.SHOW_AT, rank.recency(until, today)))]
+
+
+def _browse(filer: Filer) -> str:
+    """The company's page on EDGAR: its filings, names and addresses, for the rep to open."""
+    return f"{SEC_WWW}/edgar/browse/?CIK={filer.cik}"
+
+
+def _business_place(addresses) -> str:
+    """ "Springfield, Illinois": the town and state (or country) of the company's business address."""
+    address = addresses.get("business") if isinstance(addresses, dict) else None
+    if not isinstance(address, dict):
+        return ""
+    city = plain(address.get("city"))
+    city = city.title() if city.isupper() else city  # EDGAR writes "SPRINGFIELD"
+    code = plain(address.get("stateOrCountry")).upper()
+    described = plain(address.get("stateOrCountryDescription"))
+    where = _STATES.get(code) or (described if len(described) > 2 else "")  # "X0" is EDGAR's code, not a place
+    return ", ".join(p for p in (city, where) if p)
+
+
+def _category(value) -> str:
+    """EDGAR's filer category ("Non-accelerated filer<br>Smaller reporting company") as words."""
+    if not isinstance(value, str):
+        return ""
+    parts = (plain(p) for p in re.split(r"(?i)<br\s*/?>", value))
+    return ", ".join(p[:1].lower() + p[1:] for p in parts if p)
 
 
 def _listing(tickers, exchanges) -> str:
@@ -424,13 +490,9 @@ def _year_end(value) -> str:
 
 
 def _item(code: str) -> str:
-    """ "results of operations and financial condition (item 2.02)": the form's title, in a sentence."""
-    title = ITEMS.get(code)
-    if not title:
-        return f"item {code}"
-    # The 5.02 title lists its parts with semicolons; the sentence separates items with them.
-    words = title.replace("; ", ", ").lower().replace("regulation fd", "Regulation FD")
-    return f"{words} (item {code})"
+    """ "2.02 results": the item's number and, when the form has it, its short words."""
+    words = ITEMS.get(code)
+    return f"{code} {words}" if words else f"item {code}"
 
 
 def _display_name(sec_name: str, rep_name: str) -> str:
@@ -441,23 +503,54 @@ def _display_name(sec_name: str, rep_name: str) -> str:
     return rep_name.strip()
 
 
-# -- errors ---------------------------------------------------------------------------------------
+# -- asking, and errors -----------------------------------------------------------------------------
+# The SEC's usual answer to too many requests is not a 429 but a 403 page, "Request Rate Threshold
+# Exceeded": "Your request rate has exceeded the SEC's maximum allowable requests per second. Your access
+# to SEC.gov will be limited for 10 minutes." Its page for undeclared tools can carry the same title, but
+# asks the program to declare its traffic: that one is about the User-Agent.
+_THROTTLED = re.compile(rb"(?i)maximum allowable request|limited for 10 minutes|request rate threshold exceeded")
+_UNDECLARED = re.compile(rb"(?i)undeclared automated tool|declare your (traffic|user.agent)")
+_PAGE_CHARS = 20_000  # of an error page: its words are near the top
+THROTTLE_SECONDS = 600.0  # how long the SEC says it limits an address that asked too often
+
+
+def _get(ctx: SourceContext, url: str, headers: dict):
+    return ctx.api.get(url, headers=headers, explain=_explain, limited=_limited)
+
+
+def _limited(status: int, body: bytes, wall: float) -> float | None:
+    """Whether the SEC said "too often" (a 429, or its 403 rate-limit page), and how long it then waits:
+    the source rests that long (api.ApiClient), so no later run asks in vain meanwhile."""
+    return THROTTLE_SECONDS if status == 429 or (status == 403 and _throttled(body)) else None
+
+
+def _throttled(body: bytes) -> bool:
+    page = body[:_PAGE_CHARS]
+    return bool(_THROTTLED.search(page)) and not _UNDECLARED.search(page)
+
+
 def _json(body: bytes, url: str, what: str):
     try:
         return json.loads(body)
     except (ValueError, RecursionError):
         raise FetchError("parse-failed", url,
-                         f"The SEC's {what} is not valid JSON; Earned could not read it.") from None
+                         f"The SEC's {what} is not valid JSON; Earned could not read it. Try again later.") from None
 
 
 def _explain(status: int, body: bytes) -> str:
-    """The SEC's error pages are HTML: say what its 403 and 429 mean instead."""
+    """The SEC's error pages are HTML: say what each answer means, and what the rep can do."""
+    if status == 429 or (status == 403 and _throttled(body)):
+        return ("the SEC allows 10 requests a second and limits an address that asks faster for about 10 minutes "
+                "(other programs or people on your network count too)")
     if status == 403:
         return ("the SEC refused the request. It refuses programs whose User-Agent does not declare who is asking "
                 "with a real email address, and addresses that asked too often; check your name and email in "
                 "Settings > Research.")
-    if status == 429:
-        return "the SEC allows 10 requests a second and pauses an address that asks faster for about 10 minutes"
     if status == 404:
-        return "the SEC has no such file."
-    return said(body)
+        return ("the SEC has no such file. Look the company up on https://www.sec.gov/edgar/search/ instead, or try "
+                "again tomorrow.")
+    words = said(body).rstrip(".")
+    if status >= 500:
+        return f"{words}. Try again in a few minutes." if words else \
+            "the SEC's site is having trouble; try again in a few minutes."
+    return f"{words}. Try again later." if words else "try again later."

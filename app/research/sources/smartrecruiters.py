@@ -26,18 +26,23 @@ def fetch(ctx: SourceContext) -> list[FoundFact]:
     return hiring.read_boards(ctx, NAME, _read)
 
 
+def page(board: Board) -> str:
+    """The board's public page: what facts cite and failures point the rep to."""
+    return f"https://careers.smartrecruiters.com/{board.token}"
+
+
 def _read(ctx: SourceContext, board: Board) -> hiring.Listing:
     url = f"{ctx.base_url}/v1/companies/{quote(board.token, safe='')}/postings?limit={PAGE}"
-    data = hiring.get_json(ctx, url, board, NAME)
+    data = hiring.get_json(ctx, url, board, NAME, page(board))
     items = data.get("content") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise hiring.shape_error(url, NAME, board, "a list of postings")
+        raise hiring.shape_error(url, NAME, board, "a list of postings", page(board))
     total = data.get("totalFound")
     total = total if isinstance(total, int) and not isinstance(total, bool) and total > len(items) else None
     jobs = [job for job in map(_job, items) if job]
     company = next((plain(i["company"].get("name")) for i in items
                     if isinstance(i, dict) and isinstance(i.get("company"), dict)), "")
-    return hiring.Listing(jobs, f"https://careers.smartrecruiters.com/{board.token}", total, company)
+    return hiring.Listing(jobs, page(board), total, company)
 
 
 def _job(item) -> hiring.Job | None:
