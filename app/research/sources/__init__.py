@@ -123,7 +123,8 @@ SOURCES: tuple[Source, ...] = (
            "https://data.sec.gov", "EARNED_SEC_URL",
            "https://www.sec.gov/search-filings/edgar-application-programming-interfaces",
            "a request for the company's filings (found by matching its name, on your machine, against the SEC's "
-           "public list of companies) and your name and email in the User-Agent, as the SEC requires",
+           "public list of companies, fetched from `https://www.sec.gov/files/company_tickers.json` at most once "
+           "a week) and your name and email in the User-Agent, as the SEC requires",
            terms=("The SEC requires every program to say who is asking: your name or company and a contact "
                   "email, sent in the User-Agent. Earned asks at most 10 times a second, as the SEC allows."),
            needs_contact=True, rate=RatePolicy(min_interval=0.1, retries=1, retry_429=False)),
@@ -147,8 +148,11 @@ def describe(src: Source) -> str:
     needs = " Needs your API key." if src.needs_key else " Needs your name and email (Settings)." \
         if src.needs_contact else ""
     on = "" if src.default_on else " Off unless you turn it on."
+    address = f"`{src.default_url}`, or `{src.env}`"
+    if src.eu_url:
+        address += f"; boards on its EU instance: `{src.eu_url}`, or `{src.eu_env}`"
     return (f"- **{src.label}** (`{src.name}`, {src.group}): sends {src.sends}.{needs}{on} {src.terms} "
-            f"Address: `{src.default_url}`, or `{src.env}`.").replace("  ", " ")
+            f"Address: {address}.").replace("  ", " ")
 
 
 @dataclass
