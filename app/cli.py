@@ -536,12 +536,14 @@ def _research(args) -> int:
 
 
 def _outcome_line(outcome) -> str:
-    """One finished prospect of research --all, as a line."""
+    """One finished prospect of research --all, as a line, and under it each problem research listed."""
     what = {"done": f"{outcome.facts} fact{'s' if outcome.facts != 1 else ''}"
                     + (f", {outcome.errors} problem{'s' if outcome.errors != 1 else ''}" if outcome.errors else ""),
             "failed": outcome.message,
             "cancelled": f"kept {outcome.facts} fact{'s' if outcome.facts != 1 else ''}"}.get(outcome.state, "")
-    return f"{outcome.state:<9}  {outcome.company} (#{outcome.prospect_id}): {what}"
+    # (The pipeline redacted them already; again here, the last step before the terminal, as the window does.)
+    problems = "".join(f"\n           - {p.source}: {p.kind}: {redact(p.message)}" for p in outcome.problems)
+    return f"{outcome.state:<9}  {outcome.company} (#{outcome.prospect_id}): {what}{problems}"
 
 
 def _research_all(args) -> int:
@@ -614,7 +616,8 @@ def _research_all(args) -> int:
     if args.json:
         print(json.dumps({"prospects": [{"id": i.prospect_id, "company": i.company, "website": i.website,
                                          "state": i.state, "facts": i.facts, "errors": i.errors,
-                                         "message": i.message} for i in items], **count}, ensure_ascii=False))
+                                         "message": i.message, "problems": [p.to_json() for p in i.problems]}
+                                        for i in items], **count}, ensure_ascii=False))
     else:
         print(f"\n{count['done']} done, {count['failed']} failed"
               + (f", {count['cancelled']} cancelled" if count["cancelled"] else "")
@@ -649,6 +652,8 @@ def _import_csv(args) -> int:
     added = apply_import(plan, repo)
     print(f"Imported {added} prospect(s); skipped {len(plan.errors)} bad row(s) and {len(plan.duplicates)} "
           "already there.")
+    if added:
+        print("Research them: earned research --all")
     return EXIT_OK
 
 

@@ -11,6 +11,10 @@ Cancel stops every run within a moment; facts are handed to save_fact as they ar
 cancelled batch keeps them all. stop() is the same but puts interrupted prospects back in the queue
 (the app is quitting: the batch resumes next time). No Qt here: the window's service and the CLI
 both drive this class.
+
+Each prospect's problems (ResearchErrors, redacted by the pipeline) are kept with its row in the queue,
+so the window and the CLI can list them after the run. The batch claims rows as their owner and says it
+is alive while it runs, so another process opening the queue leaves its rows alone.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from typing import Callable, Protocol
 
 from app.core import urls
 from app.core.redact import redact
+from app.storage.research_queue import HEARTBEAT, end_owner, new_owner
 
 from .errors import Cancelled, FetchError, ResearchError
 from .fetcher import Fetcher
@@ -45,10 +50,11 @@ class QueueStore(Protocol):
     """What the batch needs from the queue (app.storage.research_queue.ResearchQueueRepo has it all)."""
 
     def pending(self, limit: int) -> list: ...  # queued items (.prospect_id, .company, .website), in order
-    def claim(self, prospect_id: int) -> bool: ...
-    def finish(self, prospect_id: int, state: str, facts: int, errors: int, message: str) -> None: ...
+    def claim(self, prospect_id: int, owner: str) -> bool: ...
+    def heartbeat(self, owner: str) -> None: ...
+    def finish(self, prospect_id: int, state: str, facts: int, errors: int, message: str, problems: tuple) -> None: ...
     def release(self, prospect_id: int) -> None: ...
-    def cancel_pending(self) -> int: ...
+    def cancel_pending(self, owner: str) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Outcome:
     facts: int = 0  # found (and handed to save_fact), kept also when cancelled
     errors: int = 0  # problems listed
     message: str = ""  # a failure's reason, in the rep's words
+    problems: tuple = ()  # the ResearchErrors listed (redacted): each one line for the rep
 
 
 @dataclass
@@ -212,12 +219,15 @@ class BatchResearcher:
     store: the queue (see QueueStore); options: the workspace's research options (name and url are
     set per prospect); save_fact(prospect_id, FoundFact): called for each fact as it is found.
     Calls to store and save_fact are serialised under store_lock (give the lock that guards the
-    store's connection elsewhere too)."""
+    store's connection elsewhere too).
+
+    stopping: set it (before cancel) to stop for a quit rather than cancel; stop() sets it itself. It is
+    what a run reads when it sees the cancel, so a quit can never be recorded as the rep's Cancel."""
 
     def __init__(self, store: QueueStore, options: ResearchOptions, save_fact: Callable[[int, object], None],
                  concurrency: int = DEFAULT_CONCURRENCY, on_event: Event | None = None,
                  cancel: threading.Event | None = None, fetcher: Fetcher | None = None, parser=None,
-                 store_lock=None):
+                 store_lock=None, stopping: threading.Event | None = None):
         self.store, self.options, self.save_fact = store, options, save_fact
         self.concurrency = max(1, min(int(concurrency), MAX_CONCURRENCY))
         self.fetcher = fetcher or Fetcher(contact=options.contact, crawl_delay=options.crawl_delay,
@@ -231,7 +241,8 @@ class BatchResearcher:
         self._cond = threading.Condition()
         self._busy: set[str] = set()  # servers a run is researching now
         self._notices = _Notices()
-        self._requeue = False
+        self._stopping = stopping or threading.Event()
+        self.owner = new_owner()  # this batch, on the rows it claims
         self.summary = BatchSummary()
 
     # -- control (any thread) ----------------------------------------------------------
@@ -243,8 +254,12 @@ class BatchResearcher:
 
     def stop(self) -> None:
         """Stop now and leave the unfinished prospects queued (the app is quitting)."""
-        self._requeue = True
+        self._stopping.set()  # first: a run that sees the cancel must already know it is a stop
         self.cancel()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
 
     # -- the run -----------------------------------------------------------------------
     def run(self) -> BatchSummary:
@@ -253,25 +268,40 @@ class BatchResearcher:
             self.parser.start()
         workers = [threading.Thread(target=self._worker, name=f"earned-batch-{i}", daemon=True)
                    for i in range(self.concurrency)]
+        ended = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(ended,), name="earned-batch-heartbeat", daemon=True)
         try:
+            beat.start()
             for worker in workers:
                 worker.start()
             for worker in workers:
                 worker.join()
+            if self.cancel_event.is_set():
+                if self.stopping:
+                    self.summary.stopped = True
+                else:
+                    self.summary.cancelled = True
+                    try:
+                        with self._store_lock:
+                            self.store.cancel_pending(self.owner)
+                    except Exception as e:  # noqa: BLE001 - the queue's own failure is reported, not raised
+                        self._problem(e)
         finally:
+            ended.set()
             if self._own_parser:
                 self.parser.close()
-        if self.cancel_event.is_set():
-            if self._requeue:
-                self.summary.stopped = True
-            else:
-                self.summary.cancelled = True
-                try:
-                    with self._store_lock:
-                        self.store.cancel_pending()
-                except Exception as e:  # noqa: BLE001 - the queue's own failure is reported, not raised
-                    self._problem(e)
+            beat.join()
+            end_owner(self.owner)  # after the last write: until then no recover() in this process takes its rows
         return self.summary
+
+    def _heartbeat(self, ended: threading.Event) -> None:
+        """Tell the queue this batch is alive, so another process leaves its running rows alone."""
+        while not ended.wait(HEARTBEAT):
+            try:
+                with self._store_lock:
+                    self.store.heartbeat(self.owner)
+            except Exception as e:  # noqa: BLE001 - a missed beat only lets another process take the rows later
+                log.warning("research queue heartbeat failed: %s", redact(str(e)))
 
     def _problem(self, error: BaseException) -> None:
         log.error("research queue failed", exc_info=error)
@@ -307,7 +337,7 @@ class BatchResearcher:
                     if server is not None and server in self._busy:
                         continue
                     with self._store_lock:
-                        claimed = self.store.claim(item.prospect_id)
+                        claimed = self.store.claim(item.prospect_id, self.owner)
                     if claimed:
                         if server is not None:
                             self._busy.add(server)
@@ -344,23 +374,24 @@ class BatchResearcher:
             outcome = Outcome(pid, item.company, "failed",
                               message=f"Research failed unexpectedly ({type(e).__name__}).")
         if result is not None:
-            facts, errors = len(result.facts), len(result.errors)
+            facts, errors, problems = len(result.facts), len(result.errors), tuple(result.errors)
             if result.cancelled or self.cancel_event.is_set():
-                state = "queued" if self._requeue else "cancelled"
+                state = "queued" if self.stopping else "cancelled"
                 outcome = Outcome(pid, item.company, state, facts, errors,
-                                  f"cancelled; kept {facts} fact{'s' if facts != 1 else ''}")
+                                  f"cancelled; kept {facts} fact{'s' if facts != 1 else ''}", problems)
             elif save_failed:
                 outcome = Outcome(pid, item.company, "failed", facts, errors,
-                                  f"Its facts could not be saved: {redact(str(save_failed[0]))}")
+                                  f"Its facts could not be saved: {redact(str(save_failed[0]))}", problems)
             elif not result.facts and result.errors:
-                outcome = Outcome(pid, item.company, "failed", 0, errors, failure_message(result.errors))
+                outcome = Outcome(pid, item.company, "failed", 0, errors, failure_message(result.errors), problems)
             else:
-                outcome = Outcome(pid, item.company, "done", facts, errors)
+                outcome = Outcome(pid, item.company, "done", facts, errors, problems=problems)
         with self._store_lock:
             if outcome.state == "queued":
                 self.store.release(pid)
             else:
-                self.store.finish(pid, outcome.state, outcome.facts, outcome.errors, outcome.message)
+                self.store.finish(pid, outcome.state, outcome.facts, outcome.errors, outcome.message,
+                                  outcome.problems)
         with self._cond:
             self.summary.outcomes.append(outcome)
         self._emit(pid, "finished", outcome)

@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from app.core.redact import redact
 from app.storage import database
 from app.storage.repo import WorkspaceRepo
-from app.storage.research_queue import QueueItem, ResearchQueueRepo
+from app.storage.research_queue import QueueItem, ResearchQueueRepo, problems_of
 
 from .tasks import TaskRunner
 from .workspace_service import user_message
@@ -34,7 +34,7 @@ class BatchResearchService(QObject):
     item_changed = Signal(object)  # QueueItem: one prospect's new state (running, done, failed, cancelled)
     progress = Signal(int, str, str)  # prospect id, source, what it is doing
     fact_found = Signal(int, object)  # prospect id, FoundFact (saved through the workspace given to save_to)
-    error_found = Signal(int, object)  # prospect id, ResearchError
+    error_found = Signal(int, object)  # prospect id, ResearchError (as it is found; the finished item lists them all)
     batch_started = Signal()
     batch_finished = Signal(object)  # app.research.batch.BatchSummary
     failed = Signal(str)  # a message for the rep
@@ -56,8 +56,10 @@ class BatchResearchService(QObject):
         self._recovered = False
         self._running = False  # main thread only
         self._cancel = threading.Event()
+        # Set on quit, before any cancel: every batch reads it, so a run that ends as the window closes is
+        # put back in the queue (resumed next time), never recorded as the rep's Cancel.
+        self._quitting = threading.Event()
         self._batch = None  # the BatchResearcher running now (set on its thread)
-        self._stopping = False
         self._parser = None  # app.research.batch.ParserPool, kept between batches
         self._workspace = None  # the WorkspaceService facts are saved through (save_to)
         self._started_items: dict[int, QueueItem] = {}
@@ -144,12 +146,12 @@ class BatchResearchService(QObject):
             batch = BatchResearcher(
                 queue, options, save_fact=lambda pid, fact: self._event.emit(pid, "save", fact),
                 concurrency=concurrency, on_event=lambda pid, kind, payload: self._event.emit(pid, kind, payload),
-                cancel=cancel, parser=self._parser, store_lock=self._db_lock)
+                cancel=cancel, parser=self._parser, store_lock=self._db_lock, stopping=self._quitting)
             for key in FETCHER_OVERRIDES:
                 if key in self.overrides:
                     setattr(batch.fetcher, key, self.overrides[key])
             self._batch = batch
-            if self._stopping:  # the window closed while this was being set up
+            if self._quitting.is_set():  # the window closed while this was being set up
                 batch.stop()
             try:
                 return batch.run()
@@ -204,7 +206,7 @@ class BatchResearchService(QObject):
         elif kind == "finished":
             known = self._started_items.pop(prospect_id, None) or QueueItem(prospect_id, payload.company, "", "")
             self.item_changed.emit(replace(known, state=payload.state, facts=payload.facts, errors=payload.errors,
-                                           message=payload.message))
+                                           message=payload.message, problems=problems_of(payload.problems)))
 
     # -- quit ----------------------------------------------------------------------------
     def wait(self, msecs: int = -1) -> bool:
@@ -214,7 +216,7 @@ class BatchResearchService(QObject):
     def shutdown(self) -> None:
         """On quit: stop every run now, leaving the unfinished prospects queued for next time; the facts
         already found are handed to the workspace (and fact_found) before this returns, so they are saved."""
-        self._stopping = True
+        self._quitting.set()  # before the cancel below: see __init__
         self._cancel.set()
         batch = self._batch
         if batch is not None:

@@ -1,5 +1,11 @@
-"""BatchPanel: the prospects being researched in the background, each with its state, and Cancel."""
+"""BatchPanel: the prospects being researched in the background, each with its state, and Cancel.
+
+A row says how many problems its research listed ("done: 3 facts · 1 problem"); its tooltip lists them, one
+plain line each, the lines the research pane shows when the rep selects that prospect.
+"""
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -10,19 +16,33 @@ from app.core.redact import redact
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+DOING_ROLE = Qt.ItemDataRole.UserRole + 2  # a running row's progress text
 FINISHED = ("done", "failed", "cancelled")
 
 
+def problem_line(problem) -> str:
+    """One research problem (a ResearchError, or a queue row's Problem) as the rep reads it in the problems list."""
+    where = f" ({problem.url})" if problem.url and problem.url not in problem.message else ""
+    return f"{problem.source}: {problem.message}{where}"
+
+
+def _problems(n: int) -> str:
+    return f" · {n} problem{'s' if n != 1 else ''}" if n else ""
+
+
 def state_text(item, doing: str = "") -> str:
-    """What the rep reads for one prospect: queued / researching / done: N facts / failed: why."""
+    """What the rep reads for one prospect: queued / researching / done: N facts / failed: why, and how many
+    problems were listed (a failure's message already says it: "... (and 2 more problems)")."""
+    n = len(getattr(item, "problems", ()) or ()) or item.errors
     if item.state == "running":
-        return f"researching: {doing}" if doing else "researching"
+        return (f"researching: {doing}" if doing else "researching") + _problems(n)
     if item.state == "done":
-        return f"done: {item.facts} fact{'s' if item.facts != 1 else ''}"
+        return f"done: {item.facts} fact{'s' if item.facts != 1 else ''}" + _problems(n)
     if item.state == "failed":
-        return f"failed: {item.message}" if item.message else "failed"
+        return f"failed: {item.message}" if item.message else ("failed" + _problems(n))
     if item.state == "cancelled":
-        return f"cancelled: kept {item.facts} fact{'s' if item.facts != 1 else ''}" if item.facts else "cancelled"
+        kept = f"cancelled: kept {item.facts} fact{'s' if item.facts != 1 else ''}" if item.facts else "cancelled"
+        return kept + _problems(n)
     return "queued"
 
 
@@ -124,9 +144,11 @@ class BatchPanel(QWidget):
     def _decorate(self, row: QListWidgetItem, item, doing: str = "") -> None:
         # A company name and a failure's message come from a CSV and from websites: plain text only.
         row.setText(redact(f"{item.company}  —  {state_text(item, doing)}"))
-        row.setToolTip(redact(f"{item.company}\n{state_text(item, doing)}"))
+        lines = "".join(f"\n• {problem_line(p)}" for p in item.problems)
+        row.setToolTip(redact(f"{item.company}\n{state_text(item, doing)}{lines}"))
         row.setData(ID_ROLE, item.prospect_id)
         row.setData(ITEM_ROLE, item)
+        row.setData(DOING_ROLE, doing)
 
     def update_item(self, item) -> None:
         """One prospect's new state."""
@@ -138,6 +160,19 @@ class BatchPanel(QWidget):
         if item.state == "running":
             self.list.scrollToItem(row)
         self._update_summary()
+
+    def add_problem(self, prospect_id: int, problem) -> None:
+        """A problem a running prospect's research just listed (the finished item brings them all again)."""
+        row = self._row(prospect_id)
+        if row is not None and row.data(ITEM_ROLE).state == "running":
+            item = row.data(ITEM_ROLE)
+            self._decorate(row, replace(item, errors=item.errors + 1, problems=(*item.problems, problem)),
+                           row.data(DOING_ROLE) or "")
+
+    def problems(self, prospect_id: int) -> list[str]:
+        """The problem lines of one prospect of the batch, as shown (none if it is not in the batch)."""
+        row = self._row(prospect_id)
+        return [problem_line(p) for p in row.data(ITEM_ROLE).problems] if row is not None else []
 
     def show_progress(self, prospect_id: int, source: str, text: str) -> None:
         """What a running prospect's research is doing (its site's progress: the longest part)."""

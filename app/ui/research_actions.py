@@ -1,6 +1,8 @@
 """Research from the window: one prospect (or one dropped page), and a list in the background.
 
-The services find the facts and save them; this shows their progress, problems and summary.
+The services find the facts and save them; this shows their progress, problems and summary. A prospect
+of the batch shows its problem lines in the research pane's problems list when the rep selects it (and as
+they come, while it is selected), the same lines research of one prospect lists.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from app.services.batch_research_service import BatchResearchService
 from app.services.research_service import ResearchService
 from app.services.workspace_service import WorkspaceService
 
-from .batch_panel import BatchPanel
+from .batch_panel import BatchPanel, problem_line
 from .research_pane import ResearchPane
 from .session import ProspectSession
 
@@ -39,6 +41,8 @@ class ResearchActions(QObject):
         panel.offer_accepted.connect(self.research_list)
         batch.queue_loaded.connect(panel.set_items)
         batch.item_changed.connect(panel.update_item)
+        batch.item_changed.connect(self._on_batch_item)
+        batch.error_found.connect(self._on_batch_error)
         batch.progress.connect(panel.show_progress)
         batch.batch_started.connect(lambda: panel.set_running(True))
         batch.batch_finished.connect(lambda summary: panel.set_running(False))
@@ -71,9 +75,34 @@ class ResearchActions(QObject):
         self._lines, self._lines_for = {}, prospect_id
 
     def _show_lines(self) -> None:
-        """The progress lines belong to the prospect being researched: shown only while it is selected."""
+        """The progress lines belong to the prospect being researched: shown only while it is selected. A
+        prospect of the batch shows its problems."""
         if self._lines and self._lines_for == self.session.prospect_id:
             self.pane.show_progress(self._lines)
+        self._show_batch_problems()
+
+    def _researching_alone(self, prospect_id: int | None) -> bool:
+        """Research of this one prospect runs now: its own lines are in the problems list."""
+        return self.research_service.is_running() and self._lines_for == prospect_id
+
+    def _show_batch_problems(self) -> None:
+        """The selected prospect's problem lines from the batch panel, in place of what the list showed."""
+        pid = self.session.prospect_id
+        lines = self.panel.problems(pid) if pid is not None else []
+        if not lines or self._researching_alone(pid):
+            return
+        self.pane.set_errors(lines)  # (the pane hides the list on another prospect but keeps its lines)
+
+    def _on_batch_item(self, item) -> None:
+        if item.prospect_id != self.session.prospect_id or self._researching_alone(item.prospect_id):
+            return
+        if item.state == "running":  # a new run: the last one's lines are gone
+            self.pane.set_errors([])
+
+    def _on_batch_error(self, prospect_id: int, error) -> None:
+        self.panel.add_problem(prospect_id, error)
+        if prospect_id == self.session.prospect_id and not self._researching_alone(prospect_id):
+            self.pane.add_error(problem_line(error))
 
     def _on_progress(self, prospect_id: int, source: str, text: str) -> None:
         self._lines[source] = text
@@ -82,8 +111,7 @@ class ResearchActions(QObject):
 
     def _on_error(self, prospect_id: int, error) -> None:
         if prospect_id == self.session.prospect_id:
-            where = f" ({error.url})" if error.url and error.url not in error.message else ""
-            self.pane.add_error(f"{error.source}: {error.message}{where}")
+            self.pane.add_error(problem_line(error))
 
     def _on_finished(self, prospect_id: int, result) -> None:
         self.pane.show_running(False)

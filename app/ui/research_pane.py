@@ -512,6 +512,13 @@ class ResearchPane(QWidget):
         self.errors.addItem(redact(text))
         self.errors.show()
 
+    def set_errors(self, lines: list[str]) -> None:
+        """The problems list holds these lines (a prospect of the batch, when selected); hidden when none."""
+        self.errors.clear()
+        for line in lines:
+            self.errors.addItem(redact(line))
+        self.errors.setVisible(bool(lines))
+
     # -- a URL dropped or pasted: research just that page --------------------------------
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() or event.mimeData().text().startswith(("http://", "https://")):

@@ -1,5 +1,6 @@
 """Research a list from the window: select prospects, research them in the background, see each one's
-state, Cancel; the queue resumes when the window opens; an import offers to research what it added."""
+state and problems, Cancel; the queue resumes when the window opens (after a quit mid-batch too); an import
+offers to research what it added."""
 import sqlite3
 
 from PySide6.QtCore import Qt
@@ -10,9 +11,10 @@ from app.services.batch_research_service import BatchResearchService
 from app.storage.database import open_store
 from app.storage.repo import WorkspaceRepo
 from app.storage.research_queue import ResearchQueueRepo
+from app.ui.batch_panel import problem_line
 from tests.fixtures.http_server import LocalServer
 from tests.fixtures.stall_meter import StallMeter
-from tests.helpers.window import find, trigger
+from tests.helpers.window import find
 from tests.unit.test_research_queue import SENTENCES, facts_of, offline_sources, serve_site
 
 
@@ -161,3 +163,72 @@ def test_an_import_offers_to_research_the_prospects_it_added(qtbot, open_window,
             qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel_states(window) == {"Acme Anvils": "done: 4 facts", "Bolt Freight": "done: 4 facts"})
     assert not offer.isVisible()
+
+
+def problem_lines(window) -> list[str]:
+    errors = find(window, QListWidget, "researchErrors")
+    return [errors.item(i).text() for i in range(errors.count())] if errors.isVisible() else []
+
+
+def test_a_source_that_fails_in_the_batch_is_a_line_in_the_panel_and_in_the_problems_list(qtbot, open_window,
+                                                                                          earned_home):
+    with LocalServer() as a, LocalServer() as b:
+        serve_site(a, "Acme Anvils", broken_feed=True)  # the site works; the feed it announces answers HTTP 500
+        serve_site(b, "Bolt Freight")
+        repo, (ida, idb) = add_prospects(earned_home, [("Acme Anvils", a.base), ("Bolt Freight", b.base)])
+        repo.conn.close()
+        batch = batch_service(earned_home)
+        window = open_window(batch=batch)
+        select(qtbot, window, ["Acme Anvils"])  # the rep reads Acme while the list is researched
+        with qtbot.waitSignal(batch.batch_finished, timeout=30_000):
+            window.research_actions.research_list([ida, idb])
+        qtbot.waitUntil(lambda: panel_states(window)["Acme Anvils"] == "done: 4 facts · 1 problem")
+
+    (problem,) = ResearchQueueRepo(open_store(earned_home / "earned.db").conn).get(ida).problems
+    line = problem_line(problem)
+    assert line.startswith("feed: ") and "500" in line
+    assert problem_lines(window) == [line]  # shown as it was found, Acme being selected
+    assert panel_states(window)["Bolt Freight"] == "done: 4 facts"
+    rows = find(window, QListWidget, "batchList")
+    acme = next(rows.item(i) for i in range(rows.count()) if rows.item(i).text().startswith("Acme"))
+    assert acme.toolTip().endswith(f"\n• {line}")
+    select(qtbot, window, ["Bolt Freight"])
+    assert problem_lines(window) == []
+    select(qtbot, window, ["Acme Anvils"])  # back to Acme: its lines again, once
+    assert problem_lines(window) == [line]
+
+
+def test_closing_the_window_mid_batch_leaves_the_rest_to_finish_in_the_next_window(qtbot, open_window, earned_home):
+    servers = [LocalServer().__enter__() for _ in range(5)]
+    try:
+        names = ["Acme Anvils", "Bolt Freight", "Cogs Robotics", "Dune Mills", "Echo Tools"]
+        for server, name in zip(servers, names):
+            serve_site(server, name, slow=30.0)  # after the home page, pages that never finish
+        repo, ids = add_prospects(earned_home, [(n, s.base) for n, s in zip(names, servers)])
+        repo.conn.close()
+        batch = batch_service(earned_home, deadline=60.0)
+        window = open_window(batch=batch)
+        found: set[int] = set()
+        batch.fact_found.connect(lambda pid, fact: found.add(pid))
+        window.research_actions.research_list(ids)
+        qtbot.waitUntil(lambda: len(found) == 4, timeout=20_000)  # four researching, one waiting
+        window.close()  # the rep quits mid-batch
+
+        with sqlite3.connect(earned_home / "earned.db") as db:
+            assert [r[0] for r in db.execute("SELECT state FROM research_queue ORDER BY position")] == ["queued"] * 5
+        for server, name in zip(servers, names):
+            serve_site(server, name)  # the sites answer at once now
+        again = batch_service(earned_home)
+        with qtbot.waitSignal(again.batch_finished, timeout=30_000) as finished:
+            reopened = open_window(batch=again)
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+
+    assert not (finished.args[0].cancelled or finished.args[0].stopped)
+    qtbot.waitUntil(lambda: panel_states(reopened) == {n: "done: 4 facts" for n in names})
+    reopened.service.wait(5000)
+    with sqlite3.connect(earned_home / "earned.db") as db:
+        assert db.execute("SELECT group_concat(state) FROM research_queue").fetchone()[0] == ",".join(["done"] * 5)
+    for pid, name in zip(ids, names):  # the first window's facts were kept, and none twice
+        assert sorted(facts_of(earned_home, pid)) == sorted(s.format(c=name) for s in SENTENCES.values())

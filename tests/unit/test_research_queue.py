@@ -33,11 +33,18 @@ def offline_sources() -> dict:
     return {name: name in ("site", "feeds") for name in DEFAULT_SOURCES}
 
 
-def serve_site(server: LocalServer, company: str, title: str | None = None, slow: float = 0.0) -> LocalServer:
-    """A four-page company site. slow: seconds every page but the home page takes to arrive."""
+BROKEN_FEED = "/feed.xml"  # a feed the site announces, answering HTTP 500
+
+
+def serve_site(server: LocalServer, company: str, title: str | None = None, slow: float = 0.0,
+               broken_feed: bool = False) -> LocalServer:
+    """A four-page company site. slow: seconds every page but the home page takes to arrive. broken_feed: the
+    pages announce a feed that answers HTTP 500 (the site works, one source fails)."""
+    feed = f"<link rel='alternate' type='application/rss+xml' href='{BROKEN_FEED}'>" if broken_feed else ""
+
     def html(path: str) -> bytes:
         return (f"<!doctype html><html lang='en'><head><title>{title or company} | {path.strip('/') or 'home'}"
-                f"</title></head><body><nav><a href='/about'>About us</a> <a href='/news'>Newsroom</a> "
+                f"</title>{feed}</head><body><nav><a href='/about'>About us</a> <a href='/news'>Newsroom</a> "
                 f"<a href='/careers'>Careers</a></nav><main><h1>{company}</h1><p>{SENTENCES[path].format(c=company)}"
                 f"</p></main></body></html>").encode()
 
@@ -49,6 +56,8 @@ def serve_site(server: LocalServer, company: str, title: str | None = None, slow
                                                        [(b[:50], 0.0)] + [(b[50:], slow)])
         else:
             server.route(path, body=body)
+    if broken_feed:
+        server.route(BROKEN_FEED, status=500, body="Internal Server Error", content_type="text/plain")
     return server
 
 
@@ -259,7 +268,9 @@ def test_research_all_json_gives_each_prospects_result_and_exits_0_when_all_are_
     out = json.loads(proc.stdout)
     assert [(p["id"], p["company"], p["state"], p["facts"], p["errors"]) for p in out["prospects"]] == [
         (ids[0], "Acme Anvils", "done", 4, 0), (ids[1], "Bolt Freight", "done", 4, 0)]
-    assert set(out["prospects"][0]) == {"id", "company", "website", "state", "facts", "errors", "message"}
+    assert set(out["prospects"][0]) == {"id", "company", "website", "state", "facts", "errors", "message",
+                                        "problems"}
+    assert out["prospects"][0]["problems"] == []
     assert (out["done"], out["failed"], out["cancelled"], out["queued"]) == (2, 0, 0, 0)
     assert len(facts_of(earned_home, ids[1])) == 4
 
@@ -328,3 +339,199 @@ def test_research_all_goes_on_after_a_crash_without_redoing_finished_prospects(e
     assert [(p["id"], p["state"]) for p in json.loads(again.stdout)["prospects"]] == [(i, "done") for i in ids]
     assert a.hits("/") == 1 and a.hits("/careers") == 1  # the finished prospect was not researched again
     assert b.hits("/") == 2 and len(facts_of(earned_home, ids[1])) == 4
+
+
+# -- each prospect's problems, kept as lines -------------------------------------------------------------
+def test_a_batch_keeps_each_prospects_problem_lines_in_the_queue(tmp_path):
+    with LocalServer() as a, LocalServer() as b:
+        serve_site(a, "Acme Anvils", broken_feed=True)  # the site works; its feed answers HTTP 500
+        serve_site(b, "Bolt Freight")
+        repo, (ida, idb) = workspace(tmp_path, [("Acme Anvils", a.base), ("Bolt Freight", b.base)])
+        queue = ResearchQueueRepo(repo.conn)
+        queue.enqueue([ida, idb])
+        summary = BatchResearcher(queue, ResearchOptions(sources=offline_sources(), crawl_delay=0.0), saver(repo),
+                                  concurrency=2).run()
+    outcome = next(o for o in summary.outcomes if o.prospect_id == ida)
+    assert (outcome.state, outcome.facts, outcome.errors) == ("done", 4, 1)
+    (problem,) = outcome.problems
+    assert (problem.source, problem.kind) == ("feed", "http-status") and "500" in problem.message
+    items = {i.prospect_id: i for i in ResearchQueueRepo(open_store(tmp_path / "earned.db").conn).items()}
+    assert items[ida].errors == 1 and [(p.source, p.kind, p.message, p.url) for p in items[ida].problems] == [
+        (problem.source, problem.kind, problem.message, problem.url)]
+    assert items[idb].problems == () and items[idb].errors == 0
+    queue.enqueue([ida])  # queued again: the last run's lines go with its count
+    assert ResearchQueueRepo(repo.conn).get(ida).problems == ()
+
+
+def test_problem_lines_are_stored_redacted_and_a_damaged_cell_reads_as_none(tmp_path):
+    from app.core.redact import register
+    from app.research.errors import ResearchError
+
+    key = "zq81batchqueuekey0f3c5a9de1b7"
+    register(key)
+    repo, (a, b) = workspace(tmp_path, [("Acme", ""), ("Bolt", "")])
+    queue = ResearchQueueRepo(repo.conn)
+    queue.enqueue([a, b])
+    queue.claim(a)
+    queue.mark_done(a, facts=1, errors=1, problems=[ResearchError("newsapi", f"https://n.example/?apiKey={key}",
+                                                                  "http-status", f"Bad key {key} answered 401.")])
+    stored = repo.conn.execute("SELECT problems FROM research_queue WHERE prospect_id = ?", (a,)).fetchone()[0]
+    assert key not in stored and key[:10] not in stored and "newsapi" in stored
+    repo.conn.execute("UPDATE research_queue SET problems = 'not json' WHERE prospect_id = ?", (b,))
+    assert queue.get(b).problems == ()
+
+
+# -- API limits hold across the whole queue -------------------------------------------------------------
+def test_an_api_sources_spacing_holds_across_every_run_of_the_batch(tmp_path, monkeypatch):
+    """Four prospects researched four at a time all ask GDELT: the server sees them min_interval apart
+    (the spacing is process-wide, not per run). The policy is shrunk to 0.3 s to keep the test fast."""
+    from dataclasses import replace
+
+    from app.research import pipeline
+    from app.research.sources import SOURCES, api
+
+    interval = 0.3
+    monkeypatch.setattr(pipeline, "SOURCES", tuple(
+        replace(s, rate=replace(s.rate, min_interval=interval)) if s.name == "gdelt" else s for s in SOURCES))
+    api.reset()
+    try:
+        with LocalServer() as gdelt:
+            gdelt.route("/gdelt", body=json.dumps({"articles": []}), content_type="application/json")
+            watch = Watch(gdelt)
+            monkeypatch.setenv("EARNED_GDELT_URL", gdelt.base + "/gdelt")
+            names = ["Acme Anvils", "Bolt Freight", "Cogs Robotics", "Dune Mills"]
+            repo, ids = workspace(tmp_path, [(n, "") for n in names])
+            queue = ResearchQueueRepo(repo.conn)
+            queue.enqueue(ids)
+            events: list[tuple[int, str]] = []
+            options = ResearchOptions(sources={**{n: False for n in DEFAULT_SOURCES}, "gdelt": True}, crawl_delay=0.0)
+            summary = BatchResearcher(queue, options, saver(repo), concurrency=4,
+                                      on_event=lambda pid, kind, _: kind in ("started", "finished") and events.append(
+                                          (pid, kind))).run()
+    finally:
+        api.reset()
+    assert [o.state for o in summary.outcomes] == ["done"] * 4, summary.outcomes
+    first_finish = next(i for i, (_, kind) in enumerate(events) if kind == "finished")
+    assert first_finish == 4, events  # the four ran at once: only the shared spacing kept them apart
+    assert len(watch.starts) == 4 and all(path.startswith("/gdelt?") for _, path in watch.starts)
+    # The server's own arrival times. The spacing is counted from each request's turn, not its arrival, so a
+    # request slower on its way than the next (the process's first, warming up: ~10 ms here) arrives that much
+    # closer to it; 50 ms is allowed for that. Without the shared spacing the four would arrive together.
+    assert min(watch.gaps()) >= interval - 0.05, watch.gaps()
+
+
+# -- quitting is never taken for Cancel ---------------------------------------------------------------------
+def test_a_stop_flag_set_before_the_cancel_puts_interrupted_runs_back(tmp_path):
+    """The window's service sets its quit flag, then the cancel event it gave the batch, without calling stop():
+    a run that sees the cancel reads the flag, so it is queued again (not recorded as the rep's Cancel)."""
+    with LocalServer() as a, LocalServer() as b:
+        serve_site(a, "Acme Anvils", slow=30.0)
+        serve_site(b, "Bolt Freight", slow=30.0)
+        repo, ids = workspace(tmp_path, [("Acme Anvils", a.base), ("Bolt Freight", b.base)])
+        queue = ResearchQueueRepo(repo.conn)
+        queue.enqueue(ids)
+        started, stopping, cancel = threading.Event(), threading.Event(), threading.Event()
+        batch = BatchResearcher(queue, ResearchOptions(sources=offline_sources(), crawl_delay=0.0), saver(repo),
+                                concurrency=1, cancel=cancel, stopping=stopping,
+                                on_event=lambda pid, kind, _: kind == "fact" and started.set())
+        runner = threading.Thread(target=batch.run)
+        runner.start()
+        assert started.wait(20)
+        stopping.set()
+        cancel.set()
+        runner.join(10)
+        assert not runner.is_alive()
+    assert [i.state for i in queue.items()] == ["queued", "queued"]
+    assert batch.summary.stopped and not batch.summary.cancelled
+    assert [o.state for o in batch.summary.outcomes] == ["queued"]
+
+
+# -- a running row's owner ------------------------------------------------------------------------------------
+def test_recover_and_cancel_leave_the_rows_another_live_batch_is_researching(tmp_path):
+    from app.storage.research_queue import end_owner, new_owner
+
+    repo, ids = workspace(tmp_path, [(n, "") for n in ("Acme", "Bolt", "Cogs", "Dune", "Echo", "Fern")])
+    a, b, c, d, e, f = ids
+    queue = ResearchQueueRepo(repo.conn)
+    queue.enqueue(ids)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    try:
+        mine, ended = new_owner(), new_owner()
+        end_owner(ended)
+        assert queue.claim(a, f"{other.pid}:window")  # another process, running
+        assert queue.claim(b, f"{gone.pid}:crashed")  # another process, gone
+        assert queue.claim(c, mine)  # a batch of this process, running
+        assert queue.claim(d, ended)  # a batch of this process that ended without putting it back
+        assert queue.claim(e, f"{other.pid}:hung")  # alive, but silent for ten minutes
+        repo.conn.execute("UPDATE research_queue SET heartbeat_at = heartbeat_at - 600 WHERE prospect_id = ?", (e,))
+        assert queue.recover() == 3
+        assert {i.prospect_id: i.state for i in queue.items()} == {
+            a: "running", b: "queued", c: "running", d: "queued", e: "queued", f: "queued"}
+        queue.heartbeat(f"{other.pid}:window")
+        assert queue.recover() == 0 and queue.get(a).owner == f"{other.pid}:window"
+        # Cancel in another batch (the CLI's Ctrl-C): what waits is cancelled; the live batches' rows stay theirs.
+        assert queue.cancel_pending(new_owner()) == 4
+        assert {i.prospect_id: i.state for i in queue.items()} == {
+            a: "running", b: "cancelled", c: "running", d: "cancelled", e: "cancelled", f: "cancelled"}
+    finally:
+        other.kill()
+        other.wait()
+    assert queue.recover() == 1 and queue.get(a).state == "queued"  # its process ended: a is taken back
+    end_owner(mine)
+    assert queue.recover() == 1 and queue.get(c).state == "queued"
+
+
+def test_research_all_leaves_the_rows_a_running_window_is_researching(earned_home):
+    with LocalServer() as a, LocalServer() as b:
+        serve_site(a, "Acme Anvils")
+        serve_site(b, "Bolt Freight")
+        repo, (ida, idb) = workspace(earned_home, [("Acme Anvils", a.base), ("Bolt Freight", b.base)])
+        queue = ResearchQueueRepo(repo.conn)
+        queue.enqueue([ida, idb])
+        window = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # stands in for the window
+        try:
+            assert queue.claim(ida, f"{window.pid}:batch")
+            repo.conn.close()
+            proc = run_app(earned_home, "research", "--all", "--json", "--no-news")
+        finally:
+            window.kill()
+            window.wait()
+    assert proc.returncode == 1, proc.stderr  # not every prospect is done: Acme is still being researched
+    assert "going on with the research queue: 1 prospect(s) left" in proc.stderr
+    assert [(p["id"], p["state"]) for p in json.loads(proc.stdout)["prospects"]] == [(ida, "running"), (idb, "done")]
+    assert a.hits("/") == 0 and b.hits("/") >= 1
+
+
+# -- earned research --all: the problems, and import-csv's hint ------------------------------------------------
+def test_research_all_lists_each_prospects_problems_in_text_and_json(earned_home):
+    with LocalServer() as a, LocalServer() as b:
+        serve_site(a, "Acme Anvils", broken_feed=True)
+        serve_site(b, "Bolt Freight")
+        repo, (ida, idb) = workspace(earned_home, [("Acme Anvils", a.base), ("Bolt Freight", b.base)])
+        repo.conn.close()
+        text = run_app(earned_home, "research", "--all", "--no-news")
+        as_json = run_app(earned_home, "research", "--all", "--no-news", "--json")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    at = lines.index(f"done       Acme Anvils (#{ida}): 4 facts, 1 problem")
+    assert lines[at + 1].startswith("           - feed: http-status: ") and "500" in lines[at + 1]
+    assert f"done       Bolt Freight (#{idb}): 4 facts" in lines
+    assert as_json.returncode == 0, as_json.stderr
+    acme, bolt = json.loads(as_json.stdout)["prospects"]
+    assert acme["errors"] == 1 and bolt["problems"] == [] and bolt["errors"] == 0
+    (problem,) = acme["problems"]
+    assert set(problem) == {"source", "kind", "message", "url"}
+    assert (problem["source"], problem["kind"], problem["url"]) == ("feed", "http-status", a.base + BROKEN_FEED)
+    assert lines[at + 1] == f"           - feed: http-status: {problem['message']}"
+
+
+def test_import_csv_ends_with_how_to_research_what_it_added(earned_home, tmp_path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Company,Website\nAcme Anvils,acme.example\n", encoding="utf-8")
+    added = run_app(earned_home, "import-csv", str(leads))
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.splitlines()[-1] == "Research them: earned research --all"
+    again = run_app(earned_home, "import-csv", str(leads))  # nothing new: nothing to research
+    assert again.returncode == 0 and "Research them" not in again.stdout
