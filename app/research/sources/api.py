@@ -45,10 +45,12 @@ class _State:
     failures: int = 0  # failed requests in a row
     paused_until: float = 0.0
     paused_why: str = ""  # what a skipped run says while the API's own wait lasts ("" : the circuit breaker)
+    asking: bool = False  # a request to it is on its way: the next waits for its answer
 
 
 _states: dict[str, _State] = {}
 _lock = threading.Lock()
+_answer = threading.Condition(_lock)  # an API answered: a request waiting for its turn may go
 
 # limited(status, body, wall) -> seconds | None: whether an answer means "too often" (None: it does
 # not) and, when it carries no Retry-After, how long the API documents until it may be asked again.
@@ -150,6 +152,8 @@ class ApiClient:
                     continue
                 self._failed(state)
                 raise
+            finally:
+                self._answered(state)  # (also on Cancel: the turn must never stay taken)
             status = got.status
             asked = retry_after(got.headers, self._wall())
             documented = limited(status, got.body, self._wall())
@@ -202,12 +206,29 @@ class ApiClient:
             status)
 
     def _take_turn(self, state: _State) -> None:
-        """Reserve the next slot (min_interval after the previous request, across threads), then wait for it."""
-        with _lock:
-            now = self.clock.now()
-            at = max(now, state.next_at)
-            state.next_at = at + self.policy.min_interval
-        self.clock.sleep(at - now, self.fetcher.cancel)
+        """Wait until this API may be asked (across threads: a batch's runs share it), then take the turn.
+        One request at a time, min_interval after the previous one set out and after its answer: a
+        request may reach the API later than it set out (a slow connect, a first request's warm-up), so
+        counting from the start alone could let the API see two a little under min_interval apart."""
+        cancel = self.fetcher.cancel
+        while True:
+            with _answer:
+                while state.asking:
+                    if cancel.is_set():
+                        raise Cancelled()
+                    _answer.wait(0.2)  # (woken at each answer; the timeout only to notice Cancel)
+                now = self.clock.now()
+                wait = state.next_at - now
+                if wait <= 0:
+                    state.asking, state.next_at = True, now + self.policy.min_interval
+                    return
+            self.clock.sleep(wait, cancel)  # then look again: another run may have taken the turn
+
+    def _answered(self, state: _State) -> None:
+        with _answer:
+            state.asking = False
+            state.next_at = max(state.next_at, self.clock.now() + self.policy.min_interval)
+            _answer.notify_all()
 
     def _not_before(self, state: _State, moment: float) -> None:
         with _lock:
