@@ -175,6 +175,8 @@ def _print_facts(facts, as_json: bool) -> None:
     for f in facts:
         source = f"  <{f.source_url}>" if f.source_url else ""
         print(f"[^{f.id}] ({f.kind}, prospect {f.prospect_id}) {' '.join(f.text.split())}{source}")
+        if f.has_snapshot:  # where the quote was read, so the rep can show it after the page changes
+            print(f"    quoted from <{f.quote_url}>, read {f.quote_retrieved_at}, sha256 {f.quote_sha256}")
 
 
 def _prospect(args) -> int:

@@ -74,3 +74,29 @@ def test_version(earned_home):
 
     proc = run_app(earned_home, "--version")
     assert proc.returncode == 0 and proc.stdout.strip() == f"Earned {__version__}"
+
+
+def test_notes_list_shows_where_a_quoted_fact_was_read(earned_home):
+    from app.research.facts import Snapshot
+    from app.storage.database import open_store
+    from app.storage.repo import WorkspaceRepo
+
+    store = open_store(earned_home / "earned.db")
+    repo = WorkspaceRepo(store.conn)
+    pid = repo.add_prospect("Harbor and Pine", "https://harborpine.example").id
+    quote = "Harbor and Pine opened a second cross-dock in Reno on Tuesday."
+    url = "https://news.example/hp-reno"
+    fid = repo.add_fact(pid, "news", quote, url, "Harbor and Pine opens Reno cross-dock", "2026-11-03",
+                        snapshot=Snapshot(quote, url, "2026-11-03T08:00:00+00:00", "ab" * 32))[0].id
+    repo.add_fact(pid, "site", "Harbor and Pine runs 40 trucks.", "https://harborpine.example/about", "About", None)
+    store.conn.close()
+
+    text = run_app(earned_home, "notes", "list", "--prospect", str(pid))
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"[^{fid}]"))
+    assert lines[at + 1] == f"    quoted from <{url}>, read 2026-11-03T08:00:00+00:00, sha256 {'ab' * 32}"
+    assert sum("quoted from" in line for line in lines) == 1  # only the fact that quotes an article
+    [saved] = [f for f in json.loads(run_app(earned_home, "notes", "list", "--prospect", str(pid), "--json").stdout)
+               if f["id"] == fid]
+    assert (saved["quote_url"], saved["quote_sha256"]) == (url, "ab" * 32)
