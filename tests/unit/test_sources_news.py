@@ -428,3 +428,16 @@ def test_gdelt_json_with_an_escaped_backslash_and_a_broken_record_is_still_read(
     server.route("/gdelt", body=body, content_type="application/json")
     [fact] = fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
     assert fact.text == "Acme Freight buys a fleet"
+
+
+@pytest.mark.parametrize("raw,shown", [
+    ("AT&amp;T wins &quot;Carrier of the Year&quot;", 'AT&T wins "Carrier of the Year"'),
+    ("<p>Acme <b>opens</b> a depot</p>", "Acme opens a depot"),
+    ("&lt;p&gt;Acme opens a depot&lt;/p&gt;", "Acme opens a depot"),  # tags sent escaped
+    ("Acme: revenue &lt; $5M, costs &gt; $1M", "Acme: revenue < $5M, costs > $1M"),  # not a tag: kept
+    ("Acme: revenue < $5M, costs > $1M", "Acme: revenue < $5M, costs > $1M"),
+    (None, ""),
+])
+def test_api_text_fields_are_shown_as_plain_text(raw, shown):
+    from app.research.sources.base import plain
+    assert plain(raw) == shown

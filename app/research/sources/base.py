@@ -93,10 +93,16 @@ def plain(value) -> str:
     and extra spaces gone; anything that is not text is nothing."""
     if not isinstance(value, str):
         return ""
-    text = html.unescape(html.unescape(value)) if "&" in value else value
-    if "<" in text:
-        text = re.sub(r"<[^>]{0,500}>", " ", text)
+    # Tags out before and after unescaping (some APIs send "&lt;p&gt;" for "<p>"); a tag starts with a
+    # letter or "/", so "revenue < $5M, costs > $1M" keeps its words.
+    text = _TAG.sub(" ", value) if "<" in value else value
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+        text = _TAG.sub(" ", text) if "<" in text else text
     return " ".join(text.split())
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 
 
 # An http(s) link to cite, or nothing: a fact must point at a page the rep can open.
