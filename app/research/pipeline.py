@@ -402,10 +402,15 @@ class Researcher:
 
         with self._lock:
             postings = list(self._job_postings)
-        name = self.result.company["name"] or ""
-        for page_url in dict.fromkeys(url for _, url in postings):
-            for fact in jobposting_facts([p for p, url in postings if url == page_url], name, page_url):
-                self._fact(fact)
+        if not postings:
+            return
+        # One listing for the whole site: a site that puts each opening on its own page must not give a
+        # "lists one open role" fact per page. Each role cites its own page; the summary the page with most.
+        pages = [url for _, url in postings]
+        listing = max(dict.fromkeys(pages), key=pages.count)
+        merged = [{**p, "url": p.get("url") or url} if isinstance(p, dict) else p for p, url in postings]
+        for fact in jobposting_facts(merged, self.result.company["name"] or "", listing):
+            self._fact(fact)
 
     # -- feeds ---------------------------------------------------------------------
     def _feeds(self, announced: list[str], home_url: str) -> None:

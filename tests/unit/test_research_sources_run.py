@@ -69,6 +69,29 @@ def test_job_posting_json_ld_on_the_careers_page_is_a_hiring_fact(no_gdelt_spaci
     assert "2026-11-12" in fact.text and fact.published == "2026-11-12"
 
 
+def test_openings_each_on_its_own_page_are_one_listing_not_a_fact_per_page(no_gdelt_spacing):
+    def posting(title, day):
+        return {"@context": "https://schema.org", "@type": "JobPosting", "title": title, "datePosted": day,
+                "hiringOrganization": {"@type": "Organization", "name": "Tallgrass Mills"},
+                "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": "Omaha"}}}
+
+    roles = [("Mill Operator", "2026-11-12"), ("Grain Buyer", "2026-11-10")]
+    with LocalServer() as site:
+        site.route("/", body=page("Tallgrass Mills", "<p>Tallgrass Mills has milled grain in Omaha since 1921.</p>"
+                                  "<a href='/careers/mill-operator'>Mill Operator</a>"
+                                  "<a href='/careers/grain-buyer'>Grain Buyer</a>"))
+        for (title, day), path in zip(roles, ("/careers/mill-operator", "/careers/grain-buyer")):
+            site.route(path, body=page(f"{title} at Tallgrass Mills",
+                                       f"<script type='application/ld+json'>{json.dumps(posting(title, day))}</script>"
+                                       f"<h2>{title}</h2><p>Join our team in Omaha.</p>"))
+        opts = ResearchOptions(name="Tallgrass Mills", url=site.base + "/",
+                               sources={"feeds": False, "gdelt": False, "sec": False}, crawl_delay=0.0)
+        result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
+    hiring = [f.text for f in result.facts if f.kind == "hiring"]
+    assert hiring and hiring[0].startswith("Tallgrass Mills lists 2 open roles"), hiring
+    assert not any("lists one open role" in text for text in hiring), hiring
+
+
 def _careers_run(careers_body: str):
     """A run over a two-page site whose careers page is careers_body; job boards as tests/fixtures/job_boards.py."""
     with LocalServer() as site:
