@@ -410,7 +410,7 @@ class Researcher:
         listing = max(dict.fromkeys(pages), key=pages.count)
         merged = [{**p, "url": p.get("url") or url} if isinstance(p, dict) else p for p, url in postings]
         for fact in jobposting_facts(merged, self.result.company["name"] or "", listing):
-            self._fact(fact)
+            self._fact(replace(fact, off_site=self._site_named is False))  # (a site not the company's: apart)
 
     # -- feeds ---------------------------------------------------------------------
     def _feeds(self, announced: list[str], home_url: str) -> None:
@@ -481,6 +481,9 @@ class Researcher:
         found = src.load().fetch(ctx)
         if src.group == "news":
             found = self._quote_articles(src, found, name)
+        elif src.group == "hiring" and self._site_named is False:
+            # The board a site that never names the prospect links to is that site's, maybe not the prospect's.
+            found = [replace(f, off_site=True) for f in found]
         for fact in found:
             self._fact(fact)
         self._progress(src.name, f"done: {len(found)} fact(s)")

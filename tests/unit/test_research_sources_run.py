@@ -49,6 +49,20 @@ def test_a_careers_page_that_embeds_a_job_board_yields_hiring_facts(boards, ats)
     assert any(f.kind == "site" for f in result.facts) and result.errors == []
 
 
+def test_a_board_on_a_site_that_never_names_the_prospect_is_kept_apart(boards):
+    with LocalServer() as site:
+        site.route("/", body=page("Prairie Feed Co", "<p>Prairie Feed Co has sold feed in Lincoln since 1950.</p>"
+                                  "<a href='/careers'>Careers</a>"))
+        site.route("/careers", body=page("Careers at Prairie Feed Co", "<p>Our Lincoln store is hiring.</p>"
+                                         + EMBED["greenhouse"]))
+        sources = {"site": True, "feeds": False, "gdelt": False, "sec": False}
+        opts = ResearchOptions(name="Tallgrass Mills", url=site.base + "/", sources=sources, crawl_delay=0.0)
+        result = Researcher(opts, fetcher=Fetcher(crawl_delay=0.0, deadline=5)).run()
+    hiring = [f for f in result.facts if f.kind == "hiring"]
+    assert hiring and all(f.off_site for f in hiring)  # shown apart, like the site's own facts
+    assert any(e.kind == "wrong-site" for e in result.errors)
+
+
 def test_job_posting_json_ld_on_the_careers_page_is_a_hiring_fact(no_gdelt_spacing):
     posting = {"@context": "https://schema.org", "@type": "JobPosting", "title": "Mill Operator",
                "datePosted": "2026-11-12", "hiringOrganization": {"@type": "Organization", "name": "Tallgrass Mills"},
