@@ -1,6 +1,7 @@
 """Research a list from the window: select prospects, research them in the background, see each one's
 state and problems, Cancel; the queue resumes when the window opens (after a quit mid-batch too); an import
 offers to research what it added."""
+import contextlib
 import sqlite3
 
 from PySide6.QtCore import Qt
@@ -85,19 +86,29 @@ def test_research_selected_prospects_shows_each_ones_state_and_saves_their_facts
     assert facts_of(earned_home, idc) == [] and facts_of(earned_home, idd) == []
 
 
-def test_cancel_in_the_panel_keeps_what_was_found_and_the_window_never_stalls(qtbot, open_window, earned_home):
-    servers = [LocalServer().__enter__() for _ in range(5)]
-    try:
-        names = ["Acme Anvils", "Bolt Freight", "Cogs Robotics", "Dune Mills", "Echo Tools"]
-        for server, name in zip(servers, names):
-            serve_site(server, name, slow=30.0)  # after the home page, pages that never finish
-        repo, ids = add_prospects(earned_home, [(n, s.base) for n, s in zip(names, servers)])
+NAMES = ["Acme Anvils", "Bolt Freight", "Cogs Robotics", "Dune Mills", "Echo Tools"]
+
+
+@contextlib.contextmanager
+def five_slow_sites(earned_home, open_window):
+    """Five prospects whose sites answer the home page, then pages that never finish; a window with a
+    batch service. Yields (servers, ids, batch, window, found: the prospects a fact came for)."""
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(LocalServer()) for _ in NAMES]
+        for server, name in zip(servers, NAMES):
+            serve_site(server, name, slow=30.0)
+        repo, ids = add_prospects(earned_home, [(n, s.base) for n, s in zip(NAMES, servers)])
         repo.conn.close()
         batch = batch_service(earned_home, deadline=60.0)
         window = open_window(batch=batch)
         found: set[int] = set()
         batch.fact_found.connect(lambda pid, fact: found.add(pid))
+        yield servers, ids, batch, window, found
 
+
+def test_cancel_in_the_panel_keeps_what_was_found_and_the_window_never_stalls(qtbot, open_window, earned_home):
+    names = NAMES
+    with five_slow_sites(earned_home, open_window) as (servers, ids, batch, window, found):
         with StallMeter() as meter:
             window.research_actions.research_list(ids)
             qtbot.waitUntil(lambda: len(found) == 4, timeout=20_000)  # four at a time: each has its home page's fact
@@ -109,9 +120,6 @@ def test_cancel_in_the_panel_keeps_what_was_found_and_the_window_never_stalls(qt
             cancel = find(window, QPushButton, "batchCancel")
             with qtbot.waitSignal(batch.batch_finished, timeout=10_000) as finished:
                 qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    finally:
-        for server in servers:
-            server.__exit__(None, None, None)
 
     assert finished.args[0].cancelled
     qtbot.waitUntil(lambda: "queued" not in panel_states(window).values())
@@ -199,17 +207,8 @@ def test_a_source_that_fails_in_the_batch_is_a_line_in_the_panel_and_in_the_prob
 
 
 def test_closing_the_window_mid_batch_leaves_the_rest_to_finish_in_the_next_window(qtbot, open_window, earned_home):
-    servers = [LocalServer().__enter__() for _ in range(5)]
-    try:
-        names = ["Acme Anvils", "Bolt Freight", "Cogs Robotics", "Dune Mills", "Echo Tools"]
-        for server, name in zip(servers, names):
-            serve_site(server, name, slow=30.0)  # after the home page, pages that never finish
-        repo, ids = add_prospects(earned_home, [(n, s.base) for n, s in zip(names, servers)])
-        repo.conn.close()
-        batch = batch_service(earned_home, deadline=60.0)
-        window = open_window(batch=batch)
-        found: set[int] = set()
-        batch.fact_found.connect(lambda pid, fact: found.add(pid))
+    names = NAMES
+    with five_slow_sites(earned_home, open_window) as (servers, ids, batch, window, found):
         window.research_actions.research_list(ids)
         qtbot.waitUntil(lambda: len(found) == 4, timeout=20_000)  # four researching, one waiting
         window.close()  # the rep quits mid-batch
@@ -221,9 +220,6 @@ def test_closing_the_window_mid_batch_leaves_the_rest_to_finish_in_the_next_wind
         again = batch_service(earned_home)
         with qtbot.waitSignal(again.batch_finished, timeout=30_000) as finished:
             reopened = open_window(batch=again)
-    finally:
-        for server in servers:
-            server.__exit__(None, None, None)
 
     assert not (finished.args[0].cancelled or finished.args[0].stopped)
     qtbot.waitUntil(lambda: panel_states(reopened) == {n: "done: 4 facts" for n in names})

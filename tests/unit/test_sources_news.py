@@ -73,19 +73,26 @@ def test_every_source_is_a_module_with_fetch_and_an_env_override(monkeypatch):
     assert "google-news" not in {s.name for s in SOURCES}
 
 
-def test_gdelt_never_sees_two_requests_less_than_5_s_apart_retries_included(server, clock):
-    seen = []
-    answers = iter([(429, {"Retry-After": "1", **JSON}, b""),
-                    (200, JSON, gdelt_answer(("https://news.example/a", "Acme Freight opens Denver hub",
-                                              "20261110T101500Z", "news.example"))),
-                    (503, {"Content-Type": "text/plain"}, b"busy"),
-                    (200, JSON, gdelt_answer())])
+def scripted(server, clock, answers) -> list[float]:
+    """GDELT answering these (status, headers, body) in turn; returns the fake time of each request as it
+    arrived (the clock only moves when the client waits: this is when it sent)."""
+    seen: list[float] = []
+    answers = iter(answers)
 
     def gdelt(req):
-        seen.append(clock.now())  # the clock only moves when the client waits: this is when it sent
+        seen.append(clock.now())
         return next(answers)
 
     server.routes["/gdelt"] = gdelt
+    return seen
+
+
+def test_gdelt_never_sees_two_requests_less_than_5_s_apart_retries_included(server, clock):
+    seen = scripted(server, clock, [(429, {"Retry-After": "1", **JSON}, b""),
+                                    (200, JSON, gdelt_answer(("https://news.example/a", "Acme Freight opens Denver hub",
+                                                              "20261110T101500Z", "news.example"))),
+                                    (503, {"Content-Type": "text/plain"}, b"busy"),
+                                    (200, JSON, gdelt_answer())])
     first = fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
     second = fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
     assert [f.headline for f in first] == ["Acme Freight opens Denver hub"] and second == []
@@ -313,14 +320,7 @@ def test_a_source_that_keeps_failing_rests_then_is_tried_again(server, clock):
 def test_retry_after_as_an_http_date_is_honoured(server, clock):
     """RFC 9110, 10.2.3: Retry-After is seconds or an HTTP date; the date is counted on the wall clock."""
     in_20_s = format_datetime(datetime.fromtimestamp(WALL + 20, timezone.utc), usegmt=True)
-    answers = iter([(429, {"Retry-After": in_20_s, **JSON}, b""), (200, JSON, gdelt_answer())])
-    seen = []
-
-    def gdelt(req):
-        seen.append(clock.now())
-        return next(answers)
-
-    server.routes["/gdelt"] = gdelt
+    seen = scripted(server, clock, [(429, {"Retry-After": in_20_s, **JSON}, b""), (200, JSON, gdelt_answer())])
     assert fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock) == []
     assert seen == [1000.0, 1020.0]  # 20 s, not the 5 s spacing alone
 
@@ -337,14 +337,8 @@ def test_retry_after_as_an_http_date_is_honoured(server, clock):
 
 
 def test_a_503s_retry_after_is_honoured_within_max_wait(server, clock):
-    answers = iter([(503, {"Retry-After": "12", "Content-Type": "text/plain"}, b"busy"), (200, JSON, gdelt_answer())])
-    seen = []
-
-    def gdelt(req):
-        seen.append(clock.now())
-        return next(answers)
-
-    server.routes["/gdelt"] = gdelt
+    seen = scripted(server, clock, [(503, {"Retry-After": "12", "Content-Type": "text/plain"}, b"busy"),
+                                    (200, JSON, gdelt_answer())])
     assert fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock) == []
     assert seen == [1000.0, 1012.0]  # never sooner than it asked
     # Longer than max_wait (30 s): not retried.
