@@ -447,6 +447,11 @@ def test_a_stop_flag_set_before_the_cancel_puts_interrupted_runs_back(tmp_path):
 
 
 # -- a running row's owner ------------------------------------------------------------------------------------
+def _live_process() -> subprocess.Popen:
+    """Another process that runs until the test kills it (it waits on its standard input)."""
+    return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+
+
 def test_recover_and_cancel_leave_the_rows_another_live_batch_is_researching(tmp_path):
     from app.storage.research_queue import end_owner, new_owner
 
@@ -454,7 +459,7 @@ def test_recover_and_cancel_leave_the_rows_another_live_batch_is_researching(tmp
     a, b, c, d, e, f = ids
     queue = ResearchQueueRepo(repo.conn)
     queue.enqueue(ids)
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    other = _live_process()
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
     try:
@@ -476,7 +481,7 @@ def test_recover_and_cancel_leave_the_rows_another_live_batch_is_researching(tmp
         assert {i.prospect_id: i.state for i in queue.items()} == {
             a: "running", b: "cancelled", c: "running", d: "cancelled", e: "cancelled", f: "cancelled"}
     finally:
-        other.kill()
+        other.stdin.close()  # it ends at the end of its input
         other.wait()
     assert queue.recover() == 1 and queue.get(a).state == "queued"  # its process ended: a is taken back
     end_owner(mine)
@@ -490,13 +495,13 @@ def test_research_all_leaves_the_rows_a_running_window_is_researching(earned_hom
         repo, (ida, idb) = workspace(earned_home, [("Acme Anvils", a.base), ("Bolt Freight", b.base)])
         queue = ResearchQueueRepo(repo.conn)
         queue.enqueue([ida, idb])
-        window = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # stands in for the window
+        window = _live_process()  # stands in for the window
         try:
             assert queue.claim(ida, f"{window.pid}:batch")
             repo.conn.close()
             proc = run_app(earned_home, "research", "--all", "--json", "--no-news")
         finally:
-            window.kill()
+            window.stdin.close()  # it ends at the end of its input
             window.wait()
     assert proc.returncode == 1, proc.stderr  # not every prospect is done: Acme is still being researched
     assert "going on with the research queue: 1 prospect(s) left" in proc.stderr

@@ -12,7 +12,6 @@ Time is a FakeClock: nothing here really waits, and the spacing asked for is che
 """
 import json
 import threading
-import time
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import parse_qs, urlsplit
@@ -274,14 +273,19 @@ def test_a_quota_answer_without_retry_after_rests_until_its_documented_reset(ser
 
 @pytest.mark.parametrize("name", ["newsapi", "gnews"])
 def test_a_quota_api_does_not_retry_a_timeout(server, clock, name):
+    answered = threading.Event()
+
     def slow(req):
-        time.sleep(0.6)  # longer than the read timeout: the request may still have counted
+        answered.wait(5)  # no answer until the client has given up: the request may still have counted
         return 200, JSON, b"{}"
 
     server.routes["/" + name] = slow
-    with pytest.raises(FetchError) as info:
-        fetch_source(name, Fetcher(crawl_delay=0.0, deadline=5.0, read_timeout=0.3), "Acme Freight",
-                     server.base + "/" + name, KEY, clock=clock)
+    try:
+        with pytest.raises(FetchError) as info:
+            fetch_source(name, Fetcher(crawl_delay=0.0, deadline=5.0, read_timeout=0.3), "Acme Freight",
+                         server.base + "/" + name, KEY, clock=clock)
+    finally:
+        answered.set()
     assert info.value.kind == "timeout" and len(server.log) == 1
     assert KEY not in info.value.message
 
@@ -373,16 +377,22 @@ def test_gdelt_throttling_is_waited_out_once_then_rests_the_source(server, clock
 
 def test_gdelt_retries_a_timeout_no_sooner_than_5_s(server, clock):
     seen = []
+    retried = threading.Event()
 
     def gdelt(req):
         seen.append(clock.now())
         if len(seen) == 1:
-            time.sleep(0.6)  # longer than the read timeout
+            retried.wait(5)  # the first answer comes only once the client has timed out and asked again
+        else:
+            retried.set()
         return 200, JSON, gdelt_answer()
 
     server.routes["/gdelt"] = gdelt
     slow = Fetcher(crawl_delay=0.0, deadline=5.0, read_timeout=0.3)
-    assert fetch_source("gdelt", slow, "Acme Freight", server.base + "/gdelt", clock=clock) == []
+    try:
+        assert fetch_source("gdelt", slow, "Acme Freight", server.base + "/gdelt", clock=clock) == []
+    finally:
+        retried.set()
     assert len(seen) == 2 and seen[1] - seen[0] >= 5.0
 
 
