@@ -206,6 +206,21 @@ def test_greenhouse_summary_and_notable_roles(boards):
     assert summary.published == "2026-11-18" and summary.source_title == "Jobs at Tallgrass Mills (Greenhouse)"
 
 
+def test_a_greenhouse_board_too_big_with_its_descriptions_is_read_without_them(boards):
+    # The API answer's limit, small here: "huge" sends 2.5 MB of descriptions with content=true.
+    fetcher = Fetcher(crawl_delay=0.0, deadline=5.0, feed_max_bytes=1024 * 1024)
+    ctx = SourceContext(source("greenhouse"), fetcher, "Tallgrass Mills", boards=[Board("greenhouse", "huge", CAREERS)],
+                        clock=FakeClock())
+    facts = source("greenhouse").load().fetch(ctx)
+    # The same facts as the board read whole (teams from the departments; posted dates from the jobs).
+    assert texts(facts) == texts(run("greenhouse", "tallgrass"))
+    assert texts(facts)[0] == ("Tallgrass Mills lists 5 open roles, 3 in Engineering in Omaha (Greenhouse, updated "
+                               "2026-11-18).")
+    asked = [path for _, path, _ in boards.server.log if "/boards/huge/" in path]
+    assert asked == ["/greenhouse/v1/boards/huge/jobs?content=true", "/greenhouse/v1/boards/huge/jobs",
+                     "/greenhouse/v1/boards/huge/departments"]
+
+
 def test_fresh_hiring_ranks_like_fresh_news_and_old_roles_still_show(boards):
     facts = run("greenhouse", "tallgrass")
     age = {f.text.split(" (")[0]: (date.today() - date.fromisoformat(f.published)).days for f in facts}

@@ -8,11 +8,17 @@
 Docs: https://developers.greenhouse.io/job-board.html ("List Jobs"; content=true adds each job's
 departments and offices). No key. A board token Greenhouse doesn't know answers 404. A board hosted
 on Greenhouse's EU instance (job-boards.eu.greenhouse.io) is asked at boards-api.eu.greenhouse.io.
+
+content=true also sends every job's whole description: a big company's board can be larger than
+Earned reads from an API. Then the jobs are asked without content and their teams from
+GET {base}/v1/boards/{board_token}/departments -> {"departments": [{"id", "name", "jobs": [{"id", ...}]}]}
+("List Departments"; jobs without one are under "No Department").
 """
 from __future__ import annotations
 
 from urllib.parse import quote
 
+from ..errors import FetchError
 from . import hiring
 from .base import Board, FoundFact, SourceContext, link, plain
 
@@ -30,12 +36,29 @@ def page(board: Board) -> str:
 
 
 def _read(ctx: SourceContext, board: Board) -> hiring.Listing:
-    url = f"{ctx.api_base(board)}/v1/boards/{quote(board.token, safe='')}/jobs?content=true"
-    data = hiring.get_json(ctx, url, board, NAME, page(board))
-    items = data.get("jobs") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise hiring.shape_error(url, NAME, board, "a list of jobs", page(board))
+    api = f"{ctx.api_base(board)}/v1/boards/{quote(board.token, safe='')}"
+    try:
+        items = _list(ctx, board, f"{api}/jobs?content=true", "jobs")
+    except FetchError as e:
+        if e.kind != "too-large":
+            raise
+        # Too big with every description: the jobs alone, and each one's team from the departments.
+        items = _list(ctx, board, f"{api}/jobs", "jobs")
+        team = {job.get("id"): plain(dept.get("name"))
+                for dept in _list(ctx, board, f"{api}/departments", "departments") if isinstance(dept, dict)
+                if plain(dept.get("name")) != "No Department"
+                for job in (dept.get("jobs") if isinstance(dept.get("jobs"), list) else []) if isinstance(job, dict)}
+        items = [{**item, "departments": [{"name": team[item.get("id")]}] if item.get("id") in team else []}
+                 if isinstance(item, dict) else item for item in items]
     return hiring.Listing([job for job in map(_job, items) if job], page(board))
+
+
+def _list(ctx: SourceContext, board: Board, url: str, key: str) -> list:
+    data = hiring.get_json(ctx, url, board, NAME, page(board))
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise hiring.shape_error(url, NAME, board, f"a list of {key}", page(board))
+    return items
 
 
 def _job(item) -> hiring.Job | None:
