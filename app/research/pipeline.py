@@ -94,6 +94,7 @@ class Researcher:
         self._site_read = threading.Event()
         self._boards: list[Board] = []
         self._job_postings: list[tuple[dict, str]] = []  # JobPosting JSON-LD, with the page it is on
+        self._postings_held: list[FoundFact] = []  # their facts, while the site's job board is read
         self._articles_left = options.read_articles  # news articles still to read and quote this run
         self._news_asking = 0  # news sources of this run that haven't finished (each is left an article)
 
@@ -147,6 +148,9 @@ class Researcher:
         with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
             for future in [pool.submit(self._guard, source, job) for source, job in jobs]:
                 future.result()
+        if self._postings_held and not any(f.kind == "hiring" for f in self.result.facts):
+            for fact in self._postings_held:  # the job board gave nothing: the careers pages' own postings
+                self._fact(fact)
         for notice in self.fetcher.take_notices():  # a capped crawl delay, a page read in part
             self._error(ResearchError.from_fetch("site", notice))
         self.result.cancelled = self.cancel.is_set()
@@ -409,8 +413,18 @@ class Researcher:
         pages = [url for _, url in postings]
         listing = max(dict.fromkeys(pages), key=pages.count)
         merged = [{**p, "url": p.get("url") or url} if isinstance(p, dict) else p for p, url in postings]
-        for fact in jobposting_facts(merged, self.result.company["name"] or "", listing):
-            self._fact(replace(fact, off_site=self._site_named is False))  # (a site not the company's: apart)
+        facts = [replace(fact, off_site=self._site_named is False)  # (a site not the company's: apart)
+                 for fact in jobposting_facts(merged, self.result.company["name"] or "", listing)]
+        sources = {**DEFAULT_SOURCES, **self.options.sources}
+        with self._lock:
+            boards = [b for b in self._boards if sources.get(b.ats)]
+        if boards:
+            # The job board the page uses is read next and says the same better (every role, by team):
+            # these are shown only if it gives nothing, so the rep never sees two counts of one list.
+            self._postings_held = facts
+            return
+        for fact in facts:
+            self._fact(fact)
 
     # -- feeds ---------------------------------------------------------------------
     def _feeds(self, announced: list[str], home_url: str) -> None:

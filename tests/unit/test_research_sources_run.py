@@ -147,6 +147,19 @@ def test_a_failing_embedded_board_is_one_plain_problem_and_the_site_s_facts_stay
     assert boards.hits("greenhouse", token) == 1
 
 
+@pytest.mark.parametrize("token, expected", [
+    ("tallgrass", "Tallgrass Mills lists 5 open roles"),  # the board's count, every role...
+    ("nosuch", "Tallgrass Mills lists one open role: Mill Operator"),  # ...else the page's own posting
+])
+def test_a_careers_page_with_a_board_and_job_postings_gives_one_count(boards, token, expected):
+    posting = {"@context": "https://schema.org", "@type": "JobPosting", "title": "Mill Operator",
+               "datePosted": "2026-11-12", "hiringOrganization": {"@type": "Organization", "name": "Tallgrass Mills"}}
+    result = _careers_run(f"<script type='application/ld+json'>{json.dumps(posting)}</script>"
+                          f'<script src="https://boards.greenhouse.io/embed/job_board/js?for={token}"></script>')
+    counts = [f.text for f in result.facts if f.kind == "hiring" and " lists " in f.text]
+    assert len(counts) == 1 and counts[0].startswith(expected), counts
+
+
 def test_sec_without_a_contact_is_skipped_with_what_to_do_and_the_rest_goes_on(no_gdelt_spacing):
     with LocalServer() as site:
         site.route("/", body=page("Tallgrass Mills", "<p>Tallgrass Mills has milled grain in Omaha since 1921.</p>"))
