@@ -96,7 +96,7 @@ class Researcher:
         self._job_postings: list[tuple[dict, str]] = []  # JobPosting JSON-LD, with the page it is on
         self._postings_held: list[FoundFact] = []  # their facts, while the site's job board is read
         self._articles_left = options.read_articles  # news articles still to read and quote this run
-        self._news_asking = 0  # news sources of this run that haven't finished (each is left an article)
+        self._news_waiting: set[str] = set()  # news sources of this run not answered yet (each is left an article)
 
     # -- reporting -----------------------------------------------------------------
     # Everything reported passes through redact(): an API may echo its key back (in an error, a link,
@@ -144,7 +144,8 @@ class Researcher:
                 self._progress(src.name, "skipped: no key saved (Settings > Research)")
                 continue
             jobs.append((src.name, lambda src=src: self._api_source(src)))
-            self._news_asking += src.group == "news"
+            if src.group == "news":
+                self._news_waiting.add(src.name)
         with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
             for future in [pool.submit(self._guard, source, job) for source, job in jobs]:
                 future.result()
@@ -469,7 +470,7 @@ class Researcher:
             self._ask_source(src)
         finally:
             with self._lock:
-                self._news_asking -= 1
+                self._news_waiting.discard(src.name)  # (one that failed leaves its share to the others)
 
     def _ask_source(self, src: Source) -> None:
         wait_for = self._site_read if src.group == "hiring" else self._name_known
@@ -505,19 +506,17 @@ class Researcher:
     def _quote_articles(self, src: Source, found: list[FoundFact], name: str) -> list[FoundFact]:
         """The freshest items of the run (options.read_articles in all, across the news sources): the
         article itself, read like a website, so the fact quotes what happened (and keeps a snapshot);
-        the headline when the article can't be read or doesn't say. The first source to answer leaves
-        one article for each news source still asking, so a quick source can't take them all."""
+        the headline when the article can't be read or doesn't say. A source takes its share when it
+        answers, leaving one article for each news source not answered yet, so a quick source can't take
+        them all."""
         from .articles import quoted_fact
 
         out = list(found)
         with self._lock:
-            mine = max(0, self._articles_left - (self._news_asking - 1))
-        for i in sorted(range(len(out)), key=lambda i: -(out[i].score or 0)):
-            with self._lock:
-                if mine <= 0 or self._articles_left <= 0:
-                    break
-                mine -= 1
-                self._articles_left -= 1
+            self._news_waiting.discard(src.name)
+            mine = max(0, min(len(out), self._articles_left - len(self._news_waiting)))
+            self._articles_left -= mine
+        for i in sorted(range(len(out)), key=lambda i: -(out[i].score or 0))[:mine]:
             self._progress(src.name, f"reading the article: {out[i].headline or out[i].text}")
             quoted = quoted_fact(self.fetcher, self.parser, out[i], name)
             if quoted is not None:
