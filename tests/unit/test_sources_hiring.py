@@ -266,14 +266,16 @@ def test_workable_names_the_company_when_the_rep_gave_no_name(boards):
     assert run("workable", "tallgrass", company="")[0].text.startswith("Tallgrass Mills lists 3 open roles")
 
 
-def test_smartrecruiters_cites_the_careers_page_not_the_api(boards):
+def test_smartrecruiters_cites_the_careers_page_and_each_role_s_page_not_the_api(boards):
     facts = run("smartrecruiters", "TallgrassMills")
     assert texts(facts) == [
         "Tallgrass Mills lists 3 open roles, all in Production in Salina (SmartRecruiters, newest posted 2026-11-17).",
         "Tallgrass Mills is hiring a Flour Mill Shift Supervisor in Salina (SmartRecruiters, posted 2026-11-17).",
         "Tallgrass Mills has 2 openings for Packaging Line Operator in Salina (SmartRecruiters, posted 2026-11-11).",
     ]
-    assert {f.source_url for f in facts} == {"https://careers.smartrecruiters.com/TallgrassMills"}
+    assert [f.source_url for f in facts] == ["https://careers.smartrecruiters.com/TallgrassMills",
+                                             "https://jobs.smartrecruiters.com/TallgrassMills/744000012345",
+                                             "https://jobs.smartrecruiters.com/TallgrassMills/744000012347"]  # newest
 
 
 def test_smartrecruiters_board_bigger_than_a_page_gives_its_count_without_a_partial_breakdown(boards):

@@ -8,15 +8,16 @@
 
 Docs: https://dev.smartrecruiters.com/customer-api/posting-api/endpoints/postings/ (and the Posting
 object: .../posting-api/objects/posting/). No key. One page of 100 is read; a bigger board is
-counted by its totalFound. "ref" is an API address, so facts cite the company's careers page
-(careers.smartrecruiters.com/{companyIdentifier}, as the docs name it).
+counted by its totalFound. "ref" is an API address, so the summary cites the company's careers page
+(careers.smartrecruiters.com/{companyIdentifier}, as the docs name it) and a role its public posting
+page (jobs.smartrecruiters.com/{companyIdentifier}/{id}).
 """
 from __future__ import annotations
 
 from urllib.parse import quote
 
 from . import hiring
-from .base import Board, FoundFact, SourceContext, plain
+from .base import Board, FoundFact, SourceContext, link, plain
 
 NAME = "SmartRecruiters"
 PAGE = 100  # the most the API gives at once
@@ -39,21 +40,26 @@ def _read(ctx: SourceContext, board: Board) -> hiring.Listing:
         raise hiring.shape_error(url, NAME, board, "a list of postings", page(board))
     total = data.get("totalFound")
     total = total if isinstance(total, int) and not isinstance(total, bool) and total > len(items) else None
-    jobs = [job for job in map(_job, items) if job]
+    jobs = [job for job in (_job(item, board.token) for item in items) if job]
     company = next((plain(i["company"].get("name")) for i in items
                     if isinstance(i, dict) and isinstance(i.get("company"), dict)), "")
     return hiring.Listing(jobs, page(board), total, company)
 
 
-def _job(item) -> hiring.Job | None:
+def _job(item, token: str) -> hiring.Job | None:
     if not isinstance(item, dict) or not hiring.title(item.get("name")):
         return None
+    company = item.get("company") if isinstance(item.get("company"), dict) else {}
+    identifier = plain(company.get("identifier")) or token
+    posting = plain(item.get("id"))
+    url = link(f"https://jobs.smartrecruiters.com/{quote(identifier, safe='')}/{quote(posting, safe='')}") \
+        if posting.isdigit() else None
     location = item.get("location") if isinstance(item.get("location"), dict) else {}
     place = plain(location.get("city")) or plain(location.get("region"))
     if not place and location.get("remote") is True:
         place = "Remote"
     return hiring.Job(hiring.title(item.get("name")), _label(item.get("department")) or _label(item.get("function")),
-                      place, posted=hiring.day(item.get("releasedDate")))
+                      place, posted=hiring.day(item.get("releasedDate")), url=url)
 
 
 def _label(value) -> str:
