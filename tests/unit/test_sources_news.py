@@ -445,3 +445,63 @@ def test_gdelt_json_with_an_escaped_backslash_and_a_broken_record_is_still_read(
 def test_api_text_fields_are_shown_as_plain_text(raw, shown):
     from app.research.sources.base import plain
     assert plain(raw) == shown
+
+
+class DriftingClock(FakeClock):
+    """Wall time that moves a little at each reading, as real time does between two reads."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reads = 0
+
+    def wall(self) -> float:
+        self.reads += 1
+        return super().wall() + 0.01 * self.reads
+
+
+def test_a_quota_reset_at_midnight_is_said_as_midnight(server):
+    clock = DriftingClock(start=1000.0, wall=WALL)
+    server.route("/gnews", status=403, body=json.dumps({"errors": ["You have reached your request limit for today."]}),
+                 content_type="application/json")
+    with pytest.raises(FetchError) as info:
+        fetch_source("gnews", fetcher(), "Acme Freight", server.base + "/gnews", KEY, clock=clock)
+    assert "Try again after 00:00 UTC on 13 Nov." in info.value.message, info.value.message
+
+
+def test_runs_waiting_for_their_turn_are_stopped_by_the_answer_that_says_too_often(server, clock):
+    # Four prospects of a batch ask GNews at once; the first answer says the day's quota is used up.
+    server.route("/gnews", status=403, body=json.dumps({"errors": ["You have reached your request limit for today."]}),
+                 content_type="application/json")
+    errors: list[FetchError] = []
+
+    def ask():
+        try:
+            fetch_source("gnews", fetcher(), "Acme Freight", server.base + "/gnews", KEY, clock=clock)
+        except FetchError as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(server.log) == 1  # the other three never spent the rep's quota
+    assert len(errors) == 4 and all(e.kind == "rate-limited" for e in errors)
+
+
+@pytest.mark.parametrize("value", ["inf", "1e13", "nan"])
+def test_a_retry_after_that_is_no_real_wait_is_capped_not_crashed_on(server, clock, value):
+    server.route("/gdelt", status=429, body="", content_type="text/plain", headers={"Retry-After": value})
+    with pytest.raises(FetchError) as info:
+        fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
+    assert info.value.kind == "rate-limited" and "unexpectedly" not in info.value.message
+
+
+def test_a_short_rest_is_said_in_seconds_not_as_a_clock_time(server, clock):
+    server.route("/gdelt", body="Please limit requests to one every 5 seconds or contact kalev.leetaru5@gmail.com.",
+                 content_type="text/plain")
+    with pytest.raises(FetchError):
+        fetch_source("gdelt", fetcher(), "Acme Freight", server.base + "/gdelt", clock=clock)
+    with pytest.raises(FetchError) as info:
+        fetch_source("gdelt", fetcher(), "Beta Corp", server.base + "/gdelt", clock=clock)
+    assert info.value.message.startswith("GDELT news search asked Earned to wait 5 s; skipped until then.")

@@ -10,6 +10,7 @@ prospects must not ask it again at once, hundreds of times.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ class _State:
     asking: bool = False  # a request to it is on its way: the next waits for its answer
 
 
+MAX_RETRY_AFTER = 7 * 86400.0  # the longest wait a Retry-After is taken for
+
 _states: dict[str, _State] = {}
 _lock = threading.Lock()
 _answer = threading.Condition(_lock)  # an API answered: a request waiting for its turn may go
@@ -76,7 +79,9 @@ def retry_after(headers: dict, wall: float) -> float | None:
             continue
         text = str(value).strip()
         try:
-            return max(0.0, float(text))
+            seconds = float(text)
+            # ("inf", "nan" or a year ahead is no real answer: a week at most, so the arithmetic stays sane.)
+            return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else MAX_RETRY_AFTER
         except ValueError:
             pass
         when = dates.parse_datetime(text)
@@ -84,7 +89,7 @@ def retry_after(headers: dict, wall: float) -> float | None:
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)  # HTTP dates are GMT
-        return max(0.0, when.timestamp() - wall)
+        return min(max(0.0, when.timestamp() - wall), MAX_RETRY_AFTER)
     return None
 
 
@@ -138,25 +143,25 @@ class ApiClient:
         state = _state(self.source.name)
         label, policy = self.source.label, self.policy
         shown = redact(url)
-        self._check_paused(state, shown)
         explain = explain or (lambda status, body: said(body))
         limited = limited or self._limited
         attempt = 0
         while True:
-            self._take_turn(state)
+            self._take_turn(state, shown)
             try:
                 got = self.fetcher.fetch(url, kind="api", headers=headers, service=label)
             except FetchError as e:
                 if e.kind in ("timeout", "offline") and attempt < policy.retries:
                     attempt += 1
                     continue
-                self._failed(state)
+                if e.kind != "too-large":  # (an answer bigger than Earned reads is no failure of the API's)
+                    self._failed(state)
                 raise
             finally:
                 self._answered(state)  # (also on Cancel: the turn must never stay taken)
-            status = got.status
-            asked = retry_after(got.headers, self._wall())
-            documented = limited(status, got.body, self._wall())
+            status, wall = got.status, self._wall()  # (one reading: "until 00:00 UTC" must not become 00:01)
+            asked = retry_after(got.headers, wall)
+            documented = limited(status, got.body, wall)
             if documented is not None:
                 wait = asked if asked is not None else documented
                 if policy.retry_429 and attempt < policy.retries and wait <= policy.max_wait:
@@ -164,7 +169,7 @@ class ApiClient:
                     self._not_before(state, self.clock.now() + wait)  # never sooner than it asked
                     continue
                 self._failed(state)
-                raise self._too_often(state, shown, status, explain(status, got.body), wait, asked)
+                raise self._too_often(state, shown, status, explain(status, got.body), wait, asked, wall)
             if 200 <= status < 300:
                 with _lock:
                     state.failures = 0
@@ -191,11 +196,12 @@ class ApiClient:
         return self.clock.wall()
 
     def _too_often(self, state: _State, shown: str, status: int, words: str, wait: float,
-                   asked: float | None) -> FetchError:
+                   asked: float | None, wall: float) -> FetchError:
         """The source rests as long as the API asked, for every later run in this process; the error says so."""
-        label, wall = self.source.label, self._wall()
+        label = self.source.label
         until = _clock_time(wall + wait, wall)
-        self._pause(state, wait, f"{label} asked Earned to wait until {until}; skipped until then. Research "
+        rest = f"until {until}" if wait >= 120 else _duration(wait)  # (a few seconds: no clock time)
+        self._pause(state, wait, f"{label} asked Earned to wait {rest}; skipped until then. Research "
                                  f"again after that to hear from it; the other sources go on.")
         when = (f" It asked Earned to wait {_duration(asked)}. Try again later." if asked is not None else
                 f" Try again after {until}.")  # its documented reset
@@ -205,7 +211,7 @@ class ApiClient:
             f"{label} says Earned has asked too often{': ' + sentence(words) if words else '.'}{when}{saving}"),
             status)
 
-    def _take_turn(self, state: _State) -> None:
+    def _take_turn(self, state: _State, shown: str) -> None:
         """Wait until this API may be asked (across threads: a batch's runs share it), then take the turn.
         One request at a time, min_interval after the previous one set out and after its answer: a
         request may reach the API later than it set out (a slow connect, a first request's warm-up), so
@@ -217,6 +223,10 @@ class ApiClient:
                     if cancel.is_set():
                         raise Cancelled()
                     _answer.wait(0.2)  # (woken at each answer; the timeout only to notice Cancel)
+                # Looked at each time round: the answer this run waited for may have said "too often".
+                paused = self._paused(state, shown)
+                if paused is not None:
+                    raise paused
                 now = self.clock.now()
                 wait = state.next_at - now
                 if wait <= 0:
@@ -250,13 +260,14 @@ class ApiClient:
             if until > state.paused_until:
                 state.paused_until, state.paused_why = until, why
 
-    def _check_paused(self, state: _State, shown: str) -> None:
-        with _lock:
-            left, why = state.paused_until - self.clock.now(), state.paused_why
-        if left > 0:
-            raise FetchError("rate-limited", shown, why or (
-                f"{self.source.label} failed {self.policy.breaker_after} times in a row; Earned leaves it alone "
-                f"for {_duration(left)} and tries it again after that."))
+    def _paused(self, state: _State, shown: str) -> FetchError | None:
+        """The error a request gets while the source rests (the caller holds _lock), else None."""
+        left, why = state.paused_until - self.clock.now(), state.paused_why
+        if left <= 0:
+            return None
+        return FetchError("rate-limited", shown, why or (
+            f"{self.source.label} failed {self.policy.breaker_after} times in a row; Earned leaves it alone "
+            f"for {_duration(left)} and tries it again after that."))
 
 
 def _duration(seconds: float) -> str:
@@ -271,6 +282,6 @@ def _duration(seconds: float) -> str:
 def _clock_time(moment: float, wall: float) -> str:
     """A wall-clock moment as the rep reads it, rounded up to the minute: "14:05 UTC", with the day
     when it is not today ("00:00 UTC on 12 Nov")."""
-    at = datetime.fromtimestamp(-(-moment // 60) * 60, timezone.utc)
+    at = datetime.fromtimestamp(-(-round(moment) // 60) * 60, timezone.utc)  # (to the second, then up to the minute)
     today = datetime.fromtimestamp(wall, timezone.utc).date()
     return f"{at:%H:%M} UTC" if at.date() == today else f"{at:%H:%M} UTC on {at.day} {at:%b}"

@@ -44,13 +44,19 @@ def _read(ctx: SourceContext, board: Board) -> hiring.Listing:
             raise
         # Too big with every description: the jobs alone, and each one's team from the departments.
         items = _list(ctx, board, f"{api}/jobs", "jobs")
-        team = {job.get("id"): plain(dept.get("name"))
+        team = {_id(job): plain(dept.get("name"))
                 for dept in _list(ctx, board, f"{api}/departments", "departments") if isinstance(dept, dict)
                 if plain(dept.get("name")) != "No Department"
-                for job in (dept.get("jobs") if isinstance(dept.get("jobs"), list) else []) if isinstance(job, dict)}
-        items = [{**item, "departments": [{"name": team[item.get("id")]}] if item.get("id") in team else []}
+                for job in (dept.get("jobs") if isinstance(dept.get("jobs"), list) else []) if _id(job) is not None}
+        items = [{**item, "departments": [{"name": team[_id(item)]}] if _id(item) in team else []}
                  if isinstance(item, dict) else item for item in items]
     return hiring.Listing([job for job in map(_job, items) if job], page(board))
+
+
+def _id(job) -> int | str | None:
+    """A job's id, when it is one (an id of another type can't be looked up)."""
+    value = job.get("id") if isinstance(job, dict) else None
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
 
 
 def _list(ctx: SourceContext, board: Board, url: str, key: str) -> list:
