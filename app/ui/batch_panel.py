@@ -169,6 +169,10 @@ class BatchPanel(QWidget):
             self._decorate(row, replace(item, errors=item.errors + 1, problems=(*item.problems, problem)),
                            row.data(DOING_ROLE) or "")
 
+    def has(self, prospect_id: int) -> bool:
+        """Whether the prospect is in the batch shown."""
+        return self._row(prospect_id) is not None
+
     def problems(self, prospect_id: int) -> list[str]:
         """The problem lines of one prospect of the batch, as shown (none if it is not in the batch)."""
         row = self._row(prospect_id)

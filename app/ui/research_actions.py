@@ -88,10 +88,10 @@ class ResearchActions(QObject):
     def _show_batch_problems(self) -> None:
         """The selected prospect's problem lines from the batch panel, in place of what the list showed."""
         pid = self.session.prospect_id
-        lines = self.panel.problems(pid) if pid is not None else []
-        if not lines or self._researching_alone(pid):
+        if pid is None or not self.panel.has(pid) or self._researching_alone(pid):
             return
-        self.pane.set_errors(lines)  # (the pane hides the list on another prospect but keeps its lines)
+        # Its lines, or none yet: never the lines the list kept from the prospect shown before.
+        self.pane.set_errors(self.panel.problems(pid))
 
     def _on_batch_item(self, item) -> None:
         if item.prospect_id != self.session.prospect_id or self._researching_alone(item.prospect_id):

@@ -204,6 +204,12 @@ def test_a_source_that_fails_in_the_batch_is_a_line_in_the_panel_and_in_the_prob
     assert problem_lines(window) == []
     select(qtbot, window, ["Acme Anvils"])  # back to Acme: its lines again, once
     assert problem_lines(window) == [line]
+    # Bolt selected, and a problem of Bolt's comes in: Bolt's line alone, none of Acme's left in the list.
+    select(qtbot, window, ["Bolt Freight"])
+    from app.research.errors import ResearchError
+    bolt = ResearchError("gdelt", "", "rate-limited", "GDELT news search asked Earned to wait 5 s.")
+    batch.error_found.emit(idb, bolt)
+    assert problem_lines(window) == [problem_line(bolt)]
 
 
 def test_closing_the_window_mid_batch_leaves_the_rest_to_finish_in_the_next_window(qtbot, open_window, earned_home):
