@@ -569,9 +569,13 @@ def _research_all(args) -> int:
     repo = _open_repo()
     queue = ResearchQueueRepo(repo.conn)
     queue.recover()  # what a crash (or a closed window) left running goes back in the queue
+    counts = queue.counts()
+    if counts["running"] and not counts["queued"]:  # (recover() left them: another Earned is on them now)
+        print(f"earned: another Earned (the window?) is researching this list now: {counts['running']} prospect(s) "
+              "running, none left waiting. Let it finish, or cancel it there and run this again.", file=sys.stderr)
+        return EXIT_FAIL
     if queue.has_pending():
-        left = queue.counts()["queued"]
-        print(f"earned: going on with the research queue: {left} prospect(s) left.", file=sys.stderr)
+        print(f"earned: going on with the research queue: {counts['queued']} prospect(s) left.", file=sys.stderr)
     elif not queue.enqueue_all():
         print("earned: no prospects to research; add some with: earned prospect add, or earned import-csv",
               file=sys.stderr)

@@ -188,13 +188,16 @@ class ResearchQueueRepo:
         running = self.conn.execute(
             "SELECT prospect_id, owner, heartbeat_at FROM research_queue WHERE state = 'running'").fetchall()
         now = time.time()
-        orphans = [r["prospect_id"] for r in running if owner_gone(r["owner"], r["heartbeat_at"], now)]
+        orphans = [(r["prospect_id"], r["owner"]) for r in running if owner_gone(r["owner"], r["heartbeat_at"], now)]
         if not orphans:
             return 0  # the usual case: nothing to write (a read-only or full workspace still opens quietly)
         with self._repo.transaction():
+            # Only if the owner judged gone still has it: another process may have taken the row back and
+            # claimed it again since it was read.
             return sum(self.conn.execute(
                 "UPDATE research_queue SET state = 'queued', owner = NULL, heartbeat_at = NULL"
-                " WHERE prospect_id = ? AND state = 'running'", (pid,)).rowcount for pid in orphans)
+                " WHERE prospect_id = ? AND state = 'running' AND owner IS ?", (pid, owner)).rowcount
+                for pid, owner in orphans)
 
     def enqueue(self, prospect_ids: Iterable[int]) -> int:
         """Queue prospects (unknown ids are skipped; one already waiting keeps its place; a finished one

@@ -509,6 +509,23 @@ def test_research_all_leaves_the_rows_a_running_window_is_researching(earned_hom
     assert a.hits("/") == 0 and b.hits("/") >= 1
 
 
+def test_research_all_says_so_when_another_earned_is_researching_the_whole_list(earned_home):
+    repo, (ida, idb) = workspace(earned_home, [("Acme Anvils", ""), ("Bolt Freight", "")])
+    queue = ResearchQueueRepo(repo.conn)
+    queue.enqueue([ida, idb])
+    window = _live_process()  # stands in for the window, researching both
+    try:
+        assert queue.claim(ida, f"{window.pid}:batch") and queue.claim(idb, f"{window.pid}:batch")
+        repo.conn.close()
+        proc = run_app(earned_home, "research", "--all", "--no-news")
+    finally:
+        window.stdin.close()
+        window.wait()
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "another Earned (the window?) is researching this list now: 2 prospect(s) running" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 # -- earned research --all: the problems, and import-csv's hint ------------------------------------------------
 def test_research_all_lists_each_prospects_problems_in_text_and_json(earned_home):
     with LocalServer() as a, LocalServer() as b:
@@ -540,3 +557,30 @@ def test_import_csv_ends_with_how_to_research_what_it_added(earned_home, tmp_pat
     assert added.stdout.splitlines()[-1] == "Research them: earned research --all"
     again = run_app(earned_home, "import-csv", str(leads))  # nothing new: nothing to research
     assert again.returncode == 0 and "Research them" not in again.stdout
+
+
+def test_recover_never_takes_a_row_another_process_claimed_again_meanwhile(tmp_path, monkeypatch):
+    from app.storage import research_queue
+
+    repo, (ida,) = workspace(tmp_path, [("Acme Anvils", "")])
+    queue = ResearchQueueRepo(repo.conn)
+    queue.enqueue([ida])
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    assert queue.claim(ida, f"{gone.pid}:crashed")
+    live = _live_process()
+    real_owner_gone = research_queue.owner_gone
+
+    def owner_gone_and_meanwhile(owner, heartbeat_at, now=None):
+        # Between recover()'s read and its write, another Earned takes the row back and claims it itself.
+        with repo.transaction():
+            repo.conn.execute("UPDATE research_queue SET owner = ? WHERE prospect_id = ?", (f"{live.pid}:window", ida))
+        return real_owner_gone(owner, heartbeat_at, now)
+
+    monkeypatch.setattr(research_queue, "owner_gone", owner_gone_and_meanwhile)
+    try:
+        assert queue.recover() == 0
+        assert (queue.get(ida).state, queue.get(ida).owner) == ("running", f"{live.pid}:window")
+    finally:
+        live.stdin.close()
+        live.wait()
