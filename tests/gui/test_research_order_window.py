@@ -40,8 +40,11 @@ def _research(qtbot, open_window, earned_home, company: str, server: LocalServer
     qtbot.waitUntil(lambda: facts.count() == 1)
     with qtbot.waitSignal(service.finished, timeout=20_000):
         trigger(window, "researchAction")
+    # Research hands each fact to the store thread as it finds it: the last may still be saving when the run
+    # ends. Once they are all saved, every saved fact must be listed.
+    window.service.wait(5000)
     db = earned_home / "earned.db"
-    qtbot.waitUntil(lambda: facts.count() == _saved_facts(db), timeout=5000)  # every saved fact is listed
+    qtbot.waitUntil(lambda: facts.count() == _saved_facts(db), timeout=5000)
     rows = [facts.item(i) for i in range(facts.count())]
     return window, [(r.text(), r.data(FACT_ROLE)) for r in rows]
 
